@@ -1,0 +1,72 @@
+package dev.resnetservice.data;
+
+import dev.resnetservice.ResnetConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Finds a job's data: a folder it names, or the home folder's CIFAR-10, fetched on first use
+ * when downloads are allowed. The last data set read stays in memory, since jobs mostly train
+ * on the same one.
+ */
+@ApplicationScoped
+public class Datasets {
+
+    private final Path datasetsDir;
+    private final boolean download;
+    private final URI url;
+    private Path cachedFolder;
+    private Cifar10Dataset cached;
+
+    public Datasets(ResnetConfig config) {
+        this.datasetsDir = config.home().toAbsolutePath().normalize().resolve("datasets");
+        this.download = config.dataset().download();
+        this.url = config.dataset().url();
+    }
+
+    public Path defaultFolder() {
+        return datasetsDir.resolve(Cifar10Reader.FOLDER_NAME);
+    }
+
+    /**
+     * Fails fast, at submit time, for data that cannot be had: a named folder that is missing, or
+     * no default data with downloads off.
+     */
+    public void checkAvailable(String path) {
+        if (path != null) {
+            Path folder = Path.of(path);
+            if (!Files.isDirectory(folder)) {
+                throw new DatasetException("no folder " + folder.toAbsolutePath()
+                        + ": dataset.path must name a folder with the CIFAR-10 binary files");
+            }
+        } else if (!Files.isDirectory(defaultFolder()) && !download) {
+            throw new DatasetException(missingMessage());
+        }
+    }
+
+    /** Reads the data (downloading the default data set first when it is missing and allowed). */
+    public synchronized Cifar10Dataset load(String path) {
+        Path folder = path == null ? defaultFolder() : Path.of(path).toAbsolutePath().normalize();
+        if (folder.equals(cachedFolder)) {
+            return cached;
+        }
+        if (path == null && !Files.isRegularFile(folder.resolve(Cifar10Reader.TEST_FILE))) {
+            if (!download) {
+                throw new DatasetException(missingMessage());
+            }
+            new Cifar10Downloader(url, Cifar10Downloader.ARCHIVE_MD5, Cifar10Downloader.ARCHIVE_BYTES)
+                    .download(datasetsDir);
+        }
+        cachedFolder = null;
+        cached = Cifar10Reader.read(folder);
+        cachedFolder = folder;
+        return cached;
+    }
+
+    private String missingMessage() {
+        return "no CIFAR-10 data in " + defaultFolder() + " and downloads are off (resnet.dataset.download=false):"
+                + " fill that folder with the files of " + url + " or allow downloads";
+    }
+}

@@ -1,0 +1,54 @@
+package dev.resnetservice.jobs;
+
+import dev.resnetservice.training.EpochMetrics;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A training job as GET /jobs/&lt;id&gt; shows it and job.json stores it. Immutable: every
+ * change makes a new value, which is then saved and published whole.
+ */
+public record Job(
+        String id,
+        JobState state,
+        JobSpec spec,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt,
+        int epoch,
+        int epochs,
+        String device,
+        List<EpochMetrics> history,
+        List<CheckpointRef> checkpoints,
+        String error) {
+
+    public Job {
+        history = List.copyOf(history == null ? List.of() : history);
+        checkpoints = List.copyOf(checkpoints == null ? List.of() : checkpoints);
+    }
+
+    public static Job queued(String id, JobSpec spec, Instant now) {
+        return new Job(id, JobState.QUEUED, spec, now, null, null, 0, spec.epochs(), null,
+                List.of(), List.of(), null);
+    }
+
+    public Job running(String device, Instant now) {
+        return new Job(id, JobState.RUNNING, spec, createdAt, now, null, epoch, epochs, device,
+                history, checkpoints, null);
+    }
+
+    public Job epochDone(EpochMetrics metrics, CheckpointRef checkpoint) {
+        List<EpochMetrics> newHistory = new ArrayList<>(history);
+        newHistory.add(metrics);
+        List<CheckpointRef> newCheckpoints = new ArrayList<>(checkpoints);
+        newCheckpoints.add(checkpoint);
+        return new Job(id, state, spec, createdAt, startedAt, finishedAt, metrics.epoch(), epochs, device,
+                newHistory, newCheckpoints, error);
+    }
+
+    public Job finished(JobState finalState, String errorMessage, Instant now) {
+        return new Job(id, finalState, spec, createdAt, startedAt, now, epoch, epochs, device,
+                history, checkpoints, errorMessage);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.resnetservice.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resnetservice.ResnetConfig;
+import dev.resnetservice.storage.AtomicFile;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/** Jobs on disk: {@code <home>/jobs/<id>/job.json}, rewritten atomically on every change. */
+@ApplicationScoped
+public class JobStore {
+
+    private static final Logger LOG = Logger.getLogger(JobStore.class);
+
+    private final Path home;
+    private final Path jobsDir;
+    private final ObjectMapper mapper;
+
+    public JobStore(ResnetConfig config, ObjectMapper mapper) {
+        this.home = config.home().toAbsolutePath().normalize();
+        this.jobsDir = home.resolve("jobs");
+        this.mapper = mapper;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    /** The folder of a job; only well-formed ids become paths. */
+    public Path jobDir(String id) {
+        if (!JobIds.valid(id)) {
+            throw new JobNotFoundException(id);
+        }
+        return jobsDir.resolve(id);
+    }
+
+    public Path checkpointsDir(String id) {
+        return jobDir(id).resolve("checkpoints");
+    }
+
+    public void save(Job job) {
+        try {
+            AtomicFile.write(jobDir(job.id()).resolve("job.json"),
+                    mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(job));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write job.json of job " + job.id(), e);
+        }
+    }
+
+    /** Every readable job; a folder without a readable job.json is logged and skipped. */
+    public List<Job> loadAll() {
+        List<Job> jobs = new ArrayList<>();
+        if (!Files.isDirectory(jobsDir)) {
+            return jobs;
+        }
+        try (Stream<Path> dirs = Files.list(jobsDir)) {
+            for (Path dir : dirs.sorted().toList()) {
+                Path file = dir.resolve("job.json");
+                if (!JobIds.valid(dir.getFileName().toString()) || !Files.isRegularFile(file)) {
+                    continue;
+                }
+                try {
+                    jobs.add(mapper.readValue(file.toFile(), Job.class));
+                } catch (IOException | RuntimeException e) {
+                    LOG.warnf("skipping %s: %s", file, e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + jobsDir, e);
+        }
+        return jobs;
+    }
+}

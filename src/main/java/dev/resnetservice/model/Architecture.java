@@ -1,0 +1,34 @@
+package dev.resnetservice.model;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** The networks a job can train, by the name the API uses. */
+public enum Architecture {
+    /** torchvision's resnet18: 7x7/2 stem conv, BN, ReLU, 3x3/2 max-pool. */
+    RESNET18("resnet18"),
+    /** The CIFAR variant: 3x3/1 stem conv, BN, ReLU, no pool, so the stages see 32x32 maps. */
+    RESNET18_CIFAR("resnet18-cifar");
+
+    private final String id;
+
+    Architecture(String id) {
+        this.id = id;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public static Architecture fromId(String id) {
+        return Arrays.stream(values())
+                .filter(a -> a.id.equals(id))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "unknown model '" + id + "', expected one of " + ids()));
+    }
+
+    public static String ids() {
+        return Arrays.stream(values()).map(Architecture::id).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,166 @@
+package dev.resnetservice.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.initializer.UniformInitializer;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * torchvision's resnet18 (models/resnet.py) built from DJL blocks: BasicBlock, layers [2, 2, 2, 2].
+ * Input is NCHW float32; output is one logit per class.
+ */
+public final class ResNet18 {
+
+    /** The shape {@link #initialize} prepares the parameters for: one 32x32 RGB image. */
+    public static final Shape INPUT_SHAPE = new Shape(1, 3, 32, 32);
+
+    /** Width of layer4, so the input width of the final Linear. */
+    private static final int FC_IN = 512;
+
+    private ResNet18() {
+    }
+
+    public static Block build(Architecture architecture, int classes) {
+        Objects.requireNonNull(architecture, "architecture");
+        if (classes < 2) {
+            throw new IllegalArgumentException("classes must be at least 2, got " + classes);
+        }
+        SequentialBlock net = new SequentialBlock()
+                .add(stem(architecture))
+                .add(makeLayer(64, 64, 2, 1))
+                .add(makeLayer(64, 128, 2, 2))
+                .add(makeLayer(128, 256, 2, 2))
+                .add(makeLayer(256, FC_IN, 2, 2))
+                .add(Pool.globalAvgPool2dBlock())
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(classes).optBias(true).build());
+        initialiseLikeTorchvision(net);
+        return net;
+    }
+
+    /** Creates the parameter arrays in {@code manager} for {@link #INPUT_SHAPE} input. */
+    public static void initialize(Block block, NDManager manager) {
+        block.initialize(manager, DataType.FLOAT32, INPUT_SHAPE);
+    }
+
+    /** Parameters the optimiser updates; BatchNorm's running mean and variance are not among them. */
+    public static long trainableParameterCount(Block block) {
+        if (!block.isInitialized()) {
+            throw new IllegalStateException("the block has no parameter arrays yet: initialize it first");
+        }
+        return block.getParameters().values().stream()
+                .filter(Parameter::requiresGradient)
+                .mapToLong(p -> p.getArray().size())
+                .sum();
+    }
+
+    private static Block stem(Architecture architecture) {
+        return switch (architecture) {
+            case RESNET18 -> new SequentialBlock()
+                    .add(conv(64, 7, 2, 3))
+                    .add(batchNorm())
+                    .add(Activation.reluBlock())
+                    .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)));
+            // As the CIFAR-10 ResNets of He et al. 2015 (section 4.2): a lone 3x3 first layer, so
+            // layer1 sees the full 32x32 map instead of the 8x8 the ImageNet stem leaves.
+            case RESNET18_CIFAR -> new SequentialBlock()
+                    .add(conv3x3(64, 1))
+                    .add(batchNorm())
+                    .add(Activation.reluBlock());
+        };
+    }
+
+    /** One stage: the first block changes stride and width, the rest keep them. */
+    private static Block makeLayer(int inplanes, int planes, int blocks, int stride) {
+        SequentialBlock layer = new SequentialBlock().add(basicBlock(inplanes, planes, stride));
+        for (int i = 1; i < blocks; i++) {
+            layer.add(basicBlock(planes, planes, 1));
+        }
+        return layer;
+    }
+
+    /** relu(bn(conv(relu(bn(conv(x))))) + downsample(x)), downsample a projection only where shapes change. */
+    private static Block basicBlock(int inplanes, int planes, int stride) {
+        Block residual = new SequentialBlock()
+                .add(conv3x3(planes, stride))
+                .add(batchNorm())
+                .add(Activation.reluBlock())
+                .add(conv3x3(planes, 1))
+                .add(batchNorm());
+        Block downsample = stride != 1 || inplanes != planes
+                ? new SequentialBlock().add(conv1x1(planes, stride)).add(batchNorm())
+                : Blocks.identityBlock();
+        return new SequentialBlock()
+                .add(new ParallelBlock(ResNet18::sum, List.of(residual, downsample)))
+                .add(Activation.reluBlock());
+    }
+
+    private static NDList sum(List<NDList> branches) {
+        return new NDList(branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow()));
+    }
+
+    private static Block conv3x3(int planes, int stride) {
+        return conv(planes, 3, stride, 1);
+    }
+
+    private static Block conv1x1(int planes, int stride) {
+        return conv(planes, 1, stride, 0);
+    }
+
+    /** No bias: the BatchNorm that follows every conv has its own shift. */
+    private static Block conv(int planes, int kernel, int stride, int padding) {
+        return Conv2d.builder()
+                .setFilters(planes)
+                .setKernelShape(new Shape(kernel, kernel))
+                .optStride(new Shape(stride, stride))
+                .optPadding(new Shape(padding, padding))
+                .optBias(false)
+                .build();
+    }
+
+    /** DJL's defaults: momentum 0.9 (PyTorch's momentum 0.1 counted from the other side), eps 1e-5. */
+    private static Block batchNorm() {
+        return BatchNorm.builder().build();
+    }
+
+    /**
+     * torchvision's init, so a DJL run starts where a PyTorch run does. Convs: Kaiming normal on
+     * fan_out (DJL's default He init uses fan_in). BatchNorm: gamma 1, beta 0, DJL's default too;
+     * torchvision's zero_init_residual (gamma 0 in each block's last BN, Goyal et al. 2017) is off
+     * by default, so the seed recipe keeps 1. The Linear is outside torchvision's init loop and keeps
+     * nn.Linear's default, kaiming_uniform(a=sqrt(5)), which is uniform(+-1/sqrt(fan_in)) for weight
+     * and bias alike.
+     */
+    private static void initialiseLikeTorchvision(Block block) {
+        if (block instanceof Conv2d) {
+            block.setInitializer(ResNet18::kaimingNormalFanOut, Parameter.Type.WEIGHT);
+        } else if (block instanceof Linear) {
+            UniformInitializer pytorchLinear = new UniformInitializer((float) (1 / Math.sqrt(FC_IN)));
+            block.setInitializer(pytorchLinear, Parameter.Type.WEIGHT);
+            block.setInitializer(pytorchLinear, Parameter.Type.BIAS);
+        }
+        block.getChildren().values().forEach(ResNet18::initialiseLikeTorchvision);
+    }
+
+    /** N(0, 2 / fan_out) for a (out, in, kh, kw) weight, fan_out = out * kh * kw: ReLU gain, mode fan_out. */
+    private static NDArray kaimingNormalFanOut(NDManager manager, Shape shape, DataType dataType) {
+        long fanOut = shape.get(0) * shape.slice(2).size();
+        float std = (float) Math.sqrt(2.0 / fanOut);
+        return manager.randomNormal(0f, std, shape, dataType, manager.getDevice());
+    }
+}

@@ -1,0 +1,11 @@
+package dev.resnetservice.training;
+
+/** Where an epoch stands: the data of the {@code progress} event. */
+public record Progress(
+        int epoch,
+        int batch,
+        int batches,
+        double trainLoss,               // running mean of this epoch's batch losses
+        double examplesPerSecond,
+        double etaSeconds) {            // until this epoch's training part ends
+}

@@ -1,0 +1,74 @@
+package dev.resnetservice.training;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.engine.StandardCapabilities;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+/**
+ * Loads the PyTorch engine once at start-up and decides which device a job gets.
+ *
+ * <p>DJL counts GPUs through CUDA's runtime and finds none on AMD; a ROCm build of libtorch
+ * answers {@code torch::cuda::is_available()} for HIP devices, which is what the engine's CUDA
+ * capability reports, so that is what decides here.
+ */
+@ApplicationScoped
+public class TrainingDevices {
+
+    private static final Logger LOG = Logger.getLogger(TrainingDevices.class);
+
+    private volatile Engine engine;
+
+    void onStart(@Observes StartupEvent event) {
+        engine();
+        LOG.infof("engine %s %s, GPU %s, default device %s", engine.getEngineName(), engine.getVersion(),
+                gpuAvailable() ? "available" : "not found", describe(resolve("auto")));
+    }
+
+    /** The engine, loaded on first use; the thread's class loader must see DJL's providers. */
+    public Engine engine() {
+        if (engine == null) {
+            synchronized (this) {
+                if (engine == null) {
+                    // Nothing may be downloaded at run time: libtorch comes from the class path.
+                    System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+                    System.setProperty("OPT_OUT_TRACKING", System.getProperty("OPT_OUT_TRACKING", "true"));
+                    engine = Engine.getEngine("PyTorch");
+                }
+            }
+        }
+        return engine;
+    }
+
+    public boolean gpuAvailable() {
+        return engine().hasCapability(StandardCapabilities.CUDA);
+    }
+
+    /**
+     * @param choice auto (a GPU when there is one), cpu or gpu
+     * @throws IllegalArgumentException for an unknown choice
+     * @throws IllegalStateException for gpu when none is present
+     */
+    public Device resolve(String choice) {
+        return switch (choice) {
+            case "cpu" -> Device.cpu();
+            case "auto" -> gpuAvailable() ? Device.gpu(0) : Device.cpu();
+            case "gpu" -> {
+                if (!gpuAvailable()) {
+                    throw new IllegalStateException("device 'gpu' was asked for, but libtorch "
+                            + engine().getVersion() + " reports no GPU (CUDA or ROCm); use 'cpu' or 'auto'");
+                }
+                yield Device.gpu(0);
+            }
+            default -> throw new IllegalArgumentException(
+                    "unknown device '" + choice + "', expected auto, cpu or gpu");
+        };
+    }
+
+    public String describe(Device device) {
+        return device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu";
+    }
+}

@@ -1,0 +1,195 @@
+package dev.resnetservice.training;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Adam;
+import ai.djl.training.tracker.Tracker;
+import dev.resnetservice.data.BatchSampler;
+import dev.resnetservice.data.Cifar10Dataset;
+import dev.resnetservice.data.DeviceBatches;
+import dev.resnetservice.data.ImageStore;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
+
+/**
+ * The epoch loop: train, evaluate, report one {@link EpochMetrics}, like airbench's main loop.
+ * Runs on one thread; DJL allows one {@link GradientCollector} per JVM, so one run at a time.
+ */
+public final class TrainingRun {
+
+    private static final Logger LOG = Logger.getLogger(TrainingRun.class);
+    private static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
+    private static final long LOG_EVERY_NANOS = 10_000_000_000L;
+
+    private final TrainingRecipe recipe;
+    private final ImageStore train;
+    private final ImageStore test;
+    private final Model model;
+    private final TrainingObserver observer;
+
+    /**
+     * @param model a model on the training device whose block is built (and, to resume, loaded)
+     */
+    public TrainingRun(TrainingRecipe recipe, Cifar10Dataset data, Model model, TrainingObserver observer) {
+        this.recipe = recipe;
+        this.train = data.train();
+        this.test = data.test();
+        this.model = model;
+        this.observer = observer;
+    }
+
+    /**
+     * Trains epochs {@code firstEpoch}..{@code recipe.epochs()} (1-based).
+     *
+     * @return true when every epoch ran, false when the observer cancelled the run
+     */
+    public boolean run(int firstEpoch) {
+        Device device = model.getNDManager().getDevice();
+        // Adam's bias correction counts steps: a resumed run continues at the step it stopped.
+        int stepsDone = (firstEpoch - 1) * recipe.stepsPerEpoch(train.size());
+        DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                .optOptimizer(Adam.builder()
+                        .optLearningRateTracker(Tracker.fixed((float) recipe.learningRate()))
+                        .optWeightDecays((float) recipe.weightDecay())
+                        .optBeginNumUpdate(stepsDone)
+                        .build())
+                .optDevices(new Device[] {device});
+        ExecutorService gatherer = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "batch-gatherer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try (Trainer trainer = model.newTrainer(config)) {
+            // Only parameters not loaded from a checkpoint are drawn, so a resumed run is unaffected.
+            model.getNDManager().getEngine().setRandomSeed((int) recipe.randomSeed());
+            trainer.initialize(new Shape(1, ImageStore.CHANNELS, ImageStore.HEIGHT, ImageStore.WIDTH));
+            for (int epoch = firstEpoch; epoch <= recipe.epochs(); epoch++) {
+                long start = System.nanoTime();
+                Double trainLoss = trainEpoch(trainer, epoch, gatherer);
+                if (trainLoss == null) {
+                    return false;
+                }
+                long trained = System.nanoTime();
+                Evaluation evaluation = evaluate(trainer, gatherer);
+                long end = System.nanoTime();
+                EpochMetrics metrics = new EpochMetrics(epoch, recipe.epochs(), trainLoss,
+                        evaluation.loss(), evaluation.accuracy(),
+                        perSecond(train.size(), trained - start), perSecond(test.size(), end - trained),
+                        (end - start) / 1e9);
+                LOG.infof("epoch %d/%d: train loss %.4f, test loss %.4f, test accuracy %.2f %%, "
+                        + "%.0f train img/s, %.0f test img/s, %.1f s", epoch, recipe.epochs(),
+                        metrics.trainLoss(), metrics.testLoss(), 100 * metrics.testAccuracy(),
+                        metrics.trainExamplesPerSecond(), metrics.testExamplesPerSecond(), metrics.epochSeconds());
+                observer.onEpoch(metrics, model);
+            }
+            return true;
+        } finally {
+            gatherer.shutdownNow();
+        }
+    }
+
+    /** One epoch of training; the mean batch loss, or null when cancelled. */
+    private Double trainEpoch(Trainer trainer, int epoch, ExecutorService gatherer) {
+        int[] order = BatchSampler.order(train.size(), recipe.randomSeed(), epoch);
+        try (NDManager epochManager = trainer.getManager().newSubManager()) {
+            DeviceBatches batches = new DeviceBatches(train, order, recipe.batchSize(),
+                    recipe.normalization(), epochManager, gatherer);
+            ProgressClock clock = new ProgressClock(epoch, batches.batches());
+            double lossSum = 0;
+            int batch = 0;
+            while (batches.hasNext()) {
+                if (observer.cancelled()) {
+                    return null;
+                }
+                try (NDManager batchManager = epochManager.newSubManager()) {
+                    NDList data = batches.next(batchManager);
+                    try (GradientCollector collector = trainer.newGradientCollector()) {
+                        NDList logits = trainer.forward(new NDList(data.get(0)));
+                        NDArray loss = trainer.getLoss().evaluate(new NDList(data.get(1)), logits);
+                        collector.backward(loss);
+                        lossSum += loss.getFloat();
+                    }
+                    trainer.step();
+                    batch++;
+                    clock.tick(batch, data.get(1).size(), lossSum / batch);
+                }
+            }
+            return lossSum / batch;
+        }
+    }
+
+    private record Evaluation(double loss, double accuracy) {
+    }
+
+    /** The test split in eval mode (BatchNorm running statistics) with gradients off. */
+    private Evaluation evaluate(Trainer trainer, ExecutorService gatherer) {
+        // Grad mode is per thread and a GradientCollector may have left it on for this one.
+        JniUtils.setGradMode(false);
+        try (NDManager evalManager = trainer.getManager().newSubManager()) {
+            DeviceBatches batches = new DeviceBatches(test, DeviceBatches.inOrder(test.size()),
+                    recipe.evalBatchSize(), recipe.normalization(), evalManager, gatherer);
+            double lossSum = 0;
+            long correct = 0;
+            int batch = 0;
+            while (batches.hasNext()) {
+                try (NDManager batchManager = evalManager.newSubManager()) {
+                    NDList data = batches.next(batchManager);
+                    NDList logits = trainer.evaluate(new NDList(data.get(0)));
+                    lossSum += trainer.getLoss().evaluate(new NDList(data.get(1)), logits).getFloat();
+                    correct += logits.singletonOrThrow().argMax(1).toType(DataType.INT64, false)
+                            .eq(data.get(1)).sum().getLong();
+                    batch++;
+                }
+            }
+            return new Evaluation(lossSum / batch, (double) correct / test.size());
+        }
+    }
+
+    private static double perSecond(int examples, long nanos) {
+        return examples / (nanos / 1e9);
+    }
+
+    /** Reports progress at most once a second and logs it at most every ten. */
+    private final class ProgressClock {
+        private final int epoch;
+        private final int batches;
+        private final long start = System.nanoTime();
+        private long examples;
+        private long lastReport = start;
+        private long lastLog = start;
+
+        ProgressClock(int epoch, int batches) {
+            this.epoch = epoch;
+            this.batches = batches;
+        }
+
+        void tick(int batch, long batchExamples, double runningLoss) {
+            examples += batchExamples;
+            long now = System.nanoTime();
+            if (now - lastReport < PROGRESS_EVERY_NANOS && batch < batches) {
+                return;
+            }
+            lastReport = now;
+            double seconds = (now - start) / 1e9;
+            double rate = examples / seconds;
+            double eta = seconds / batch * (batches - batch);
+            observer.onProgress(new Progress(epoch, batch, batches, runningLoss, rate, eta));
+            if (now - lastLog >= LOG_EVERY_NANOS) {
+                lastLog = now;
+                LOG.infof("epoch %d: batch %d/%d, train loss %.4f, %.0f img/s, ETA %.0f s",
+                        epoch, batch, batches, runningLoss, rate, eta);
+            }
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package dev.resnetservice.jobs;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.resnetservice.testdata.SyntheticCifar10;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@QuarkusTest
+class JobResourceTest {
+
+    private static final Path HOME = Path.of("target/test-home");
+    private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "cancelled", "interrupted");
+    private static Path data;
+    private static JsonPath trained;
+
+    /** A small learnable data set in CIFAR-10's binary layout, written once for the class. */
+    static synchronized Path data() {
+        if (data == null) {
+            data = SyntheticCifar10.write(Path.of("target/synthetic-cifar10"), 2000, 500, 7);
+        }
+        return data;
+    }
+
+    /** One real 2-epoch job, shared by the tests that look at a finished job. */
+    static synchronized JsonPath trainedJob() {
+        if (trained == null) {
+            String id = submit(Map.of("epochs", 2, "batchSize", 64, "optimizer", Map.of("lr", 0.001),
+                    "dataset", Map.of("path", data().toString())));
+            trained = waitForEnd(id, Duration.ofMinutes(5));
+        }
+        return trained;
+    }
+
+    static String submit(Map<String, Object> spec) {
+        return given().contentType("application/json").body(spec)
+                .when().post("/jobs")
+                .then().statusCode(202)
+                .header("Location", matchesPattern(".*/jobs/\\d{8}-\\d{6}-[a-z0-9]{6}"))
+                .body("state", equalTo("queued"))
+                .extract().path("id");
+    }
+
+    static JsonPath waitForEnd(String id, Duration limit) {
+        return waitFor(id, limit, job -> TERMINAL.contains(job.getString("state")));
+    }
+
+    static JsonPath waitFor(String id, Duration limit, java.util.function.Predicate<JsonPath> done) {
+        Instant deadline = Instant.now().plus(limit);
+        while (Instant.now().isBefore(deadline)) {
+            JsonPath job = given().get("/jobs/" + id).then().statusCode(200).extract().jsonPath();
+            if (done.test(job)) {
+                return job;
+            }
+            if (TERMINAL.contains(job.getString("state"))) {
+                throw new AssertionError("job " + id + " ended before it got there: " + job.prettify());
+            }
+            sleep(200);
+        }
+        throw new AssertionError("job " + id + " did not get there within " + limit);
+    }
+
+    @Test
+    void trainsTwoEpochsWithEveryFigureAndLearns() {
+        JsonPath job = trainedJob();
+        assertEquals("succeeded", job.getString("state"), job.prettify());
+        assertEquals(2, job.getInt("epoch"));
+        assertEquals(2, job.getInt("epochs"));
+        assertEquals("cpu", job.getString("device"));
+        List<Map<String, Object>> history = job.getList("history");
+        assertEquals(2, history.size());
+        for (int i = 0; i < 2; i++) {
+            Map<String, Object> row = history.get(i);
+            assertEquals(i + 1, row.get("epoch"));
+            for (String field : List.of("trainLoss", "testLoss", "testAccuracy", "trainExamplesPerSecond",
+                    "testExamplesPerSecond", "epochSeconds")) {
+                assertTrue(((Number) row.get(field)).doubleValue() > 0, field + " in " + row);
+            }
+        }
+        assertTrue(job.getDouble("history[1].testAccuracy") >= 0.9, "test accuracy " + job.get("history"));
+        assertTrue(job.getString("finishedAt") != null && job.getString("startedAt") != null);
+    }
+
+    @Test
+    void writesACheckpointPerEpochWhoseSha256Matches() throws IOException {
+        JsonPath job = trainedJob();
+        List<Map<String, Object>> checkpoints = job.getList("checkpoints");
+        assertEquals(2, checkpoints.size());
+        for (Map<String, Object> checkpoint : checkpoints) {
+            Path params = HOME.resolve((String) checkpoint.get("path"));
+            assertTrue(Files.isRegularFile(params), params.toString());
+            assertEquals(checkpoint.get("sha256"), sha256(params));
+            Path manifest = params.resolveSibling(params.getFileName().toString().replace(".params", ".json"));
+            JsonPath json = new JsonPath(manifest.toFile());
+            assertEquals(checkpoint.get("sha256"), json.getString("sha256"));
+            assertEquals("resnet18", json.getString("architecture"));
+            assertEquals(11_181_642L, json.getLong("parameterCount"));
+            assertEquals(10, json.getList("classes").size());
+        }
+        assertTrue(Files.isRegularFile(HOME.resolve("jobs").resolve(job.getString("id")).resolve("job.json")));
+    }
+
+    @Test
+    void listsCheckpointedModelsWithArchitectureAndParameterCount() {
+        String id = trainedJob().getString("id");
+        given().get("/models").then().statusCode(200)
+                .body("find { it.name == '" + id + "@2' }.architecture", equalTo("resnet18"))
+                .body("find { it.name == '" + id + "@2' }.parameterCount", equalTo(11_181_642))
+                .body("find { it.name == '" + id + "@1' }.epoch", equalTo(1));
+    }
+
+    @Test
+    void listsJobs() {
+        String id = trainedJob().getString("id");
+        given().get("/jobs").then().statusCode(200).body("id", org.hamcrest.Matchers.hasItem(id));
+    }
+
+    @Test
+    void cancelStopsARunningJobWithinABatchAndKeepsItsCheckpoints() {
+        String id = submit(Map.of("epochs", 50, "batchSize", 16, "limitTrain", 320,
+                "dataset", Map.of("path", data().toString())));
+        waitFor(id, Duration.ofMinutes(5), job -> job.getInt("epoch") >= 1);
+        given().when().delete("/jobs/" + id).then().statusCode(200).body("id", equalTo(id));
+        JsonPath job = waitForEnd(id, Duration.ofMinutes(1));
+        assertEquals("cancelled", job.getString("state"));
+        assertTrue(job.getInt("epoch") < 50);
+        assertTrue(job.getList("checkpoints").size() >= 1);
+        for (Object checkpoint : job.getList("checkpoints.path")) {
+            assertTrue(Files.isRegularFile(HOME.resolve((String) checkpoint)));
+        }
+    }
+
+    @Test
+    void cancelledQueuedJobNeverStarts() {
+        String running = submit(Map.of("epochs", 50, "batchSize", 16, "dataset", Map.of("path", data().toString())));
+        String queued = submit(Map.of("epochs", 1, "dataset", Map.of("path", data().toString())));
+        given().when().delete("/jobs/" + queued).then().statusCode(200).body("state", equalTo("cancelled"));
+        given().when().delete("/jobs/" + running).then().statusCode(200);
+        waitForEnd(running, Duration.ofMinutes(2));
+        JsonPath job = given().get("/jobs/" + queued).then().extract().jsonPath();
+        assertEquals("cancelled", job.getString("state"));
+        assertEquals(null, job.getString("startedAt"));
+    }
+
+    @Test
+    void failsWithAMessageNamingACorruptDataFile() throws IOException {
+        Path broken = SyntheticCifar10.write(Path.of("target/broken-cifar10"), 50, 20, 3);
+        Path file = broken.resolve("data_batch_2.bin");
+        Files.write(file, java.util.Arrays.copyOf(Files.readAllBytes(file), 3073 * 2 + 100));
+        String id = submit(Map.of("epochs", 1, "dataset", Map.of("path", broken.toString())));
+        JsonPath job = waitForEnd(id, Duration.ofMinutes(2));
+        assertEquals("failed", job.getString("state"));
+        assertTrue(job.getString("error").contains("data_batch_2.bin"), job.getString("error"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"epochs\": 0}|epochs",
+        "{\"epochs\": 1001}|epochs",
+        "{\"batchSize\": 4097}|batchSize",
+        "{\"batchSize\": 0}|batchSize",
+        "{\"optimizer\": {\"lr\": -0.1}}|optimizer.lr",
+        "{\"optimizer\": {\"lr\": 0}}|optimizer.lr",
+        "{\"optimizer\": {\"name\": \"rmsprop\"}}|optimizer.name",
+        "{\"model\": \"vgg16\"}|model",
+        "{\"device\": \"tpu\"}|device",
+        "{\"limitTrain\": 0}|limitTrain",
+        "{\"dataset\": {\"format\": \"imagenet\"}}|dataset.format",
+        "{\"dataset\": {\"path\": \"/no/such/folder\"}}|dataset.path",
+        "{\"epochs\": \"many\"}|epochs",
+        "{\"epoch\": 3}|epoch",
+    })
+    void rejectsABadSpecNamingTheField(String body, String field) {
+        given().contentType("application/json").body(body)
+                .when().post("/jobs")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("status", equalTo(400))
+                .body("field", equalTo(field))
+                .body("detail", containsString(field))
+                .body("title", org.hamcrest.Matchers.notNullValue());
+    }
+
+    @Test
+    void rejectsMalformedJson() {
+        given().contentType("application/json").body("{\"epochs\": ")
+                .when().post("/jobs")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void refusesTheDefaultDataSetWhenItIsMissingAndDownloadsAreOff() {
+        given().contentType("application/json").body("{}")
+                .when().post("/jobs")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("field", equalTo("dataset.path"))
+                .body("detail", containsString("cifar-10-batches-bin"))
+                .body("detail", containsString("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"20261126-180530-abcdef", "..%2F..%2Fetc", "not-an-id"})
+    void unknownJobIsA404Problem(String id) {
+        given().urlEncodingEnabled(false).get("/jobs/" + id).then().statusCode(404)
+                .contentType("application/problem+json").body("status", equalTo(404));
+        given().urlEncodingEnabled(false).delete("/jobs/" + id).then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.resnetservice.training;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Adam;
+import ai.djl.training.tracker.Tracker;
+import dev.resnetservice.data.Cifar10Dataset;
+import dev.resnetservice.data.Cifar10Reader;
+import dev.resnetservice.data.DeviceBatches;
+import dev.resnetservice.model.ResNet18;
+import dev.resnetservice.testdata.SyntheticCifar10;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Seed recipe throughput on generated data: (a) the service's epoch loop ({@link TrainingRun},
+ * data pipeline included) against (b) a bare DJL forward/backward/step loop over batches already
+ * on the device. Each side trains one warm-up epoch, then the measured ones.
+ *
+ * <p>Run: {@code mvn -B -ntp -Pbenchmark verify} (options: -Dbenchmark.images=2560
+ * -Dbenchmark.epochs=2).
+ */
+public final class TrainingBenchmark {
+
+    public static void main(String[] args) {
+        int images = Integer.getInteger("benchmark.images", 2560);
+        int epochs = Integer.getInteger("benchmark.epochs", 2);
+        TrainingRecipe seed = TrainingRecipe.seed();
+        TrainingRecipe recipe = new TrainingRecipe(seed.architecture(), epochs + 1, seed.batchSize(),
+                seed.evalBatchSize(), seed.learningRate(), seed.weightDecay(), seed.randomSeed(),
+                seed.normalization());
+        Cifar10Dataset data = Cifar10Reader.read(
+                SyntheticCifar10.write(Path.of("target/benchmark-data"), images, images, 1));
+        Engine engine = Engine.getEngine("PyTorch");
+        System.out.printf(Locale.ROOT, "%s %s, %d threads, batch %d, %d train / %d test images, %d measured epochs%n",
+                engine.getEngineName(), engine.getVersion(), JniUtils.getNumThreads(), recipe.batchSize(),
+                images, images, epochs);
+
+        double[] bare = bareLoop(recipe, data);
+        double[] service = serviceLoop(recipe, data);
+        System.out.printf(Locale.ROOT, "%-22s %12s %12s%n", "loop", "train img/s", "test img/s");
+        System.out.printf(Locale.ROOT, "%-22s %12.1f %12.1f%n", "bare DJL", bare[0], bare[1]);
+        System.out.printf(Locale.ROOT, "%-22s %12.1f %12.1f%n", "service epoch loop", service[0], service[1]);
+        System.out.printf(Locale.ROOT, "%-22s %12.3f %12.3f%n", "service / bare", service[0] / bare[0],
+                service[1] / bare[1]);
+    }
+
+    /** The service's own loop; the mean of the measured epochs' figures. */
+    private static double[] serviceLoop(TrainingRecipe recipe, Cifar10Dataset data) {
+        List<EpochMetrics> measured = new ArrayList<>();
+        try (Model model = Model.newInstance("service", Device.cpu(), "PyTorch")) {
+            model.setBlock(ResNet18.build(recipe.architecture(), 10));
+            new TrainingRun(recipe, data, model, new TrainingObserver() {
+                @Override
+                public void onProgress(Progress progress) {
+                }
+
+                @Override
+                public void onEpoch(EpochMetrics metrics, Model trained) {
+                    if (metrics.epoch() > 1) {
+                        measured.add(metrics);
+                    }
+                }
+
+                @Override
+                public boolean cancelled() {
+                    return false;
+                }
+            }).run(1);
+        }
+        return new double[] {
+            measured.stream().mapToDouble(EpochMetrics::trainExamplesPerSecond).average().orElseThrow(),
+            measured.stream().mapToDouble(EpochMetrics::testExamplesPerSecond).average().orElseThrow()};
+    }
+
+    /** forward, backward and Adam step over tensors made before the clock starts. */
+    private static double[] bareLoop(TrainingRecipe recipe, Cifar10Dataset data) {
+        DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                .optOptimizer(Adam.builder()
+                        .optLearningRateTracker(Tracker.fixed((float) recipe.learningRate()))
+                        .optWeightDecays((float) recipe.weightDecay()).build())
+                .optDevices(new Device[] {Device.cpu()});
+        ExecutorService gatherer = Executors.newSingleThreadExecutor();
+        try (Model model = Model.newInstance("bare", Device.cpu(), "PyTorch");
+                NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            model.setBlock(ResNet18.build(recipe.architecture(), 10));
+            List<NDList> train = onDevice(data.train().size(), recipe.batchSize(), data, true, manager, recipe, gatherer);
+            List<NDList> test = onDevice(data.test().size(), recipe.evalBatchSize(), data, false, manager, recipe, gatherer);
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(new Shape(1, 3, 32, 32));
+                double trainSum = 0;
+                double testSum = 0;
+                for (int epoch = 0; epoch < recipe.epochs(); epoch++) {
+                    long start = System.nanoTime();
+                    for (NDList batch : train) {
+                        // Results land in their input's manager: lend the batch to one closed per step.
+                        try (NDManager step = manager.newSubManager();
+                                GradientCollector collector = trainer.newGradientCollector()) {
+                            step.tempAttachAll(batch);
+                            NDList logits = trainer.forward(new NDList(batch.get(0)));
+                            NDArray loss = trainer.getLoss().evaluate(new NDList(batch.get(1)), logits);
+                            collector.backward(loss);
+                            loss.getFloat();
+                        }
+                        trainer.step();
+                    }
+                    long trained = System.nanoTime();
+                    JniUtils.setGradMode(false);
+                    for (NDList batch : test) {
+                        try (NDManager step = manager.newSubManager()) {
+                            step.tempAttachAll(batch);
+                            NDList logits = trainer.evaluate(new NDList(batch.get(0)));
+                            logits.singletonOrThrow().argMax(1).sum().getLong();
+                        }
+                    }
+                    long end = System.nanoTime();
+                    if (epoch > 0) {
+                        trainSum += data.train().size() / ((trained - start) / 1e9);
+                        testSum += data.test().size() / ((end - trained) / 1e9);
+                    }
+                }
+                return new double[] {trainSum / (recipe.epochs() - 1), testSum / (recipe.epochs() - 1)};
+            }
+        } finally {
+            gatherer.shutdownNow();
+        }
+    }
+
+    private static List<NDList> onDevice(int size, int batchSize, Cifar10Dataset data, boolean train,
+            NDManager manager, TrainingRecipe recipe, ExecutorService gatherer) {
+        DeviceBatches batches = new DeviceBatches(train ? data.train() : data.test(), DeviceBatches.inOrder(size),
+                batchSize, recipe.normalization(), manager, gatherer);
+        List<NDList> all = new ArrayList<>();
+        while (batches.hasNext()) {
+            all.add(batches.next(manager));
+        }
+        return all;
+    }
+}
