@@ -23,8 +23,7 @@ public final class DeviceBatches {
     private final int[] order;
     private final int batchSize;
     private final Executor gatherer;
-    private final NDArray scale;
-    private final NDArray shift;
+    private final DeviceNormalizer normalizer;
     private int nextStart;
     private CompletableFuture<HostBatch> pending;
 
@@ -45,15 +44,7 @@ public final class DeviceBatches {
         this.order = order;
         this.batchSize = batchSize;
         this.gatherer = gatherer;
-        // (x / 255 - mean) / std == x * scale - shift: one multiply and one subtract per pixel.
-        float[] scales = new float[3];
-        float[] shifts = new float[3];
-        for (int c = 0; c < 3; c++) {
-            scales[c] = (float) (1.0 / (255.0 * normalization.std().get(c)));
-            shifts[c] = (float) (normalization.mean().get(c) / normalization.std().get(c));
-        }
-        this.scale = manager.create(scales, new Shape(1, 3, 1, 1));
-        this.shift = manager.create(shifts, new Shape(1, 3, 1, 1));
+        this.normalizer = new DeviceNormalizer(normalization, manager);
         this.pending = gatherAsync(0);
     }
 
@@ -84,7 +75,7 @@ public final class DeviceBatches {
         int count = batch.labels().length;
         NDArray pixels = manager.create(batch.pixels(),
                 new Shape(count, ImageStore.CHANNELS, ImageStore.HEIGHT, ImageStore.WIDTH), DataType.UINT8);
-        NDArray images = pixels.toType(DataType.FLOAT32, false).muli(scale).subi(shift);
+        NDArray images = normalizer.apply(pixels);
         pixels.close();
         return new NDList(images, manager.create(batch.labels()));
     }

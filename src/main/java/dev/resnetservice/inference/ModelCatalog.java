@@ -8,56 +8,141 @@ import dev.resnetservice.jobs.JobState;
 import dev.resnetservice.jobs.JobStore;
 import dev.resnetservice.model.Checkpoint;
 import dev.resnetservice.model.CheckpointStore;
+import dev.resnetservice.storage.AtomicFile;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-/** Every checkpoint of every job is a model; without a choice the newest succeeded job's newest is the default. */
+/**
+ * Every checkpoint of every job is a model: {@code <job-id>@<epoch>}, and {@code <job-id>} for
+ * the job's newest. The default is the one chosen with PUT /models/default (kept in
+ * {@code <home>/models/default}), else the newest succeeded job.
+ */
 @ApplicationScoped
 public class ModelCatalog {
 
     private final JobService jobs;
     private final JobStore store;
     private final CheckpointStore checkpoints;
+    private final Path defaultFile;
 
     public ModelCatalog(JobService jobs, JobStore store, ObjectMapper mapper) {
         this.jobs = jobs;
         this.store = store;
         this.checkpoints = new CheckpointStore(mapper);
+        this.defaultFile = store.home().resolve("models").resolve("default");
     }
 
     public List<ModelInfo> list() {
-        Optional<Job> defaultJob = jobs.list().stream()
-                .filter(job -> job.state() == JobState.SUCCEEDED && !job.checkpoints().isEmpty())
-                .max(Comparator.comparing(Job::finishedAt));
+        Optional<Checkpoint> served = defaultCheckpoint();
         List<ModelInfo> models = new ArrayList<>();
         for (Job job : jobs.list()) {
-            List<Checkpoint> found = checkpointsOf(job);
+            List<Checkpoint> found = checkpointsOf(job.id());
             for (Checkpoint checkpoint : found) {
                 boolean latest = checkpoint == found.get(found.size() - 1);
-                boolean isDefault = latest && defaultJob.filter(job::equals).isPresent();
-                models.add(info(job, checkpoint, latest, isDefault));
+                boolean isDefault = served.map(c -> c.params().equals(checkpoint.params())).orElse(false);
+                models.add(info(job.id(), checkpoint, latest, isDefault));
             }
         }
         return models;
     }
 
-    private List<Checkpoint> checkpointsOf(Job job) {
+    public ModelInfo get(String name) {
+        String[] parts = split(name);
+        Checkpoint checkpoint = resolve(name);
+        List<Checkpoint> all = checkpointsOf(parts[0]);
+        boolean latest = checkpoint.epoch() == all.get(all.size() - 1).epoch();
+        boolean isDefault = defaultCheckpoint().map(c -> c.params().equals(checkpoint.params())).orElse(false);
+        return info(parts[0], checkpoint, latest, isDefault);
+    }
+
+    /** The checkpoint a name means; null means the default. */
+    public Checkpoint resolve(String name) {
+        if (name == null || name.isBlank()) {
+            return defaultCheckpoint().orElseThrow(NoModelException::new);
+        }
+        String[] parts = split(name);
+        List<Checkpoint> found;
         try {
-            return checkpoints.list(store.checkpointsDir(job.id()));
+            found = checkpointsOf(jobs.get(parts[0]).id());
+        } catch (dev.resnetservice.jobs.JobNotFoundException e) {
+            throw new ModelNotFoundException(name);
+        }
+        if (found.isEmpty()) {
+            throw new ModelNotFoundException(name);
+        }
+        if (parts[1] == null) {
+            return found.get(found.size() - 1);
+        }
+        return found.stream().filter(c -> Integer.toString(c.epoch()).equals(parts[1]))
+                .findFirst().orElseThrow(() -> new ModelNotFoundException(name));
+    }
+
+    /** Makes {@code name} what /predict serves when no model is named; kept across restarts. */
+    public ModelInfo setDefault(String name) {
+        if (name == null || name.isBlank()) {
+            throw new dev.resnetservice.web.InvalidRequestException("model", "name the model to serve, e.g. {\"model\": \"<job-id>\"}");
+        }
+        resolve(name);
+        try {
+            AtomicFile.write(defaultFile, name.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the checkpoints of job " + job.id(), e);
+            throw new UncheckedIOException("cannot write " + defaultFile, e);
+        }
+        return get(name);
+    }
+
+    /** The served model's name as chosen, or the newest succeeded job's id. */
+    public Optional<String> defaultName() {
+        if (Files.isRegularFile(defaultFile)) {
+            try {
+                String chosen = Files.readString(defaultFile, StandardCharsets.UTF_8).trim();
+                resolve(chosen);
+                return Optional.of(chosen);
+            } catch (IOException | ModelNotFoundException e) {
+                // The chosen model is gone (its job's files removed): fall back to the newest.
+            }
+        }
+        return jobs.list().stream()
+                .filter(job -> job.state() == JobState.SUCCEEDED && !job.checkpoints().isEmpty())
+                .max(Comparator.comparing(Job::finishedAt))
+                .map(Job::id);
+    }
+
+    private Optional<Checkpoint> defaultCheckpoint() {
+        return defaultName().map(this::resolve);
+    }
+
+    private List<Checkpoint> checkpointsOf(String jobId) {
+        try {
+            return checkpoints.list(store.checkpointsDir(jobId));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the checkpoints of job " + jobId, e);
         }
     }
 
-    private static ModelInfo info(Job job, Checkpoint checkpoint, boolean latest, boolean isDefault) {
+    /** [job id, epoch or null]; anything that is not a job id and epoch is an unknown model. */
+    private static String[] split(String name) {
+        int at = name.indexOf('@');
+        String job = at < 0 ? name : name.substring(0, at);
+        String epoch = at < 0 ? null : name.substring(at + 1);
+        if (epoch != null && !epoch.matches("\\d{1,6}")) {
+            throw new ModelNotFoundException(name);
+        }
+        return new String[] {job, epoch};
+    }
+
+    private static ModelInfo info(String jobId, Checkpoint checkpoint, boolean latest, boolean isDefault) {
         var manifest = checkpoint.manifest();
         JsonNode accuracy = manifest.metrics().get("testAccuracy");
-        return new ModelInfo(job.id() + "@" + checkpoint.epoch(), job.id(), checkpoint.epoch(),
+        return new ModelInfo(jobId + "@" + checkpoint.epoch(), jobId, checkpoint.epoch(),
                 manifest.architecture(), manifest.parameterCount(), manifest.classes(),
                 accuracy == null ? null : accuracy.asDouble(), manifest.createdAt(), latest, isDefault);
     }

@@ -1,16 +1,11 @@
 package dev.resnetservice.jobs;
 
-/** A job spec field with a value the service cannot train with. */
-public class InvalidSpecException extends RuntimeException {
+import dev.resnetservice.web.InvalidRequestException;
 
-    private final String field;
+/** A job spec field with a value the service cannot train with. */
+public class InvalidSpecException extends InvalidRequestException {
 
     public InvalidSpecException(String field, String message) {
-        super(field + ": " + message);
-        this.field = field;
-    }
-
-    public String field() {
-        return field;
+        super("Invalid job spec", field, message);
     }
 }

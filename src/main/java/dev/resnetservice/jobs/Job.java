@@ -33,8 +33,20 @@ public record Job(
                 List.of(), List.of(), null);
     }
 
+    /** Back in the queue to continue from its newest checkpoint; history and checkpoints are kept. */
+    public Job requeued() {
+        return new Job(id, JobState.QUEUED, spec, createdAt, startedAt, null, epoch, epochs, device,
+                history, checkpoints, null);
+    }
+
+    /** The job as of the end of {@code resumeEpoch}, with the history and checkpoints of the epochs up to it. */
+    public Job resumedAt(int resumeEpoch, List<EpochMetrics> keptHistory, List<CheckpointRef> keptCheckpoints) {
+        return new Job(id, state, spec, createdAt, startedAt, finishedAt, resumeEpoch, epochs, device,
+                keptHistory, keptCheckpoints, error);
+    }
+
     public Job running(String device, Instant now) {
-        return new Job(id, JobState.RUNNING, spec, createdAt, now, null, epoch, epochs, device,
+        return new Job(id, JobState.RUNNING, spec, createdAt, startedAt == null ? now : startedAt, null, epoch, epochs, device,
                 history, checkpoints, null);
     }
 

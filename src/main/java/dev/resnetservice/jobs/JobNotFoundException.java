@@ -1,8 +1,10 @@
 package dev.resnetservice.jobs;
 
-public class JobNotFoundException extends RuntimeException {
+import dev.resnetservice.web.ProblemException;
+
+public class JobNotFoundException extends ProblemException {
 
     public JobNotFoundException(String id) {
-        super("no job with id '" + id + "'");
+        super(404, "Job not found", "no job with id '" + id + "'", null);
     }
 }

@@ -3,12 +3,17 @@ package dev.resnetservice.jobs;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 import java.net.URI;
 import java.util.List;
 
@@ -17,15 +22,17 @@ import java.util.List;
 public class JobResource {
 
     private final JobService jobs;
+    private final JobStreams streams;
 
-    public JobResource(JobService jobs) {
+    public JobResource(JobService jobs, JobStreams streams) {
         this.jobs = jobs;
+        this.streams = streams;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response submit(JobSpec spec) {
-        Job job = jobs.submit(spec == null ? new JobSpec(null, null, null, null, null, null, null, null, null) : spec);
+        Job job = jobs.submit(spec == null ? JobSpec.defaults() : spec);
         return Response.accepted(job).location(URI.create("/jobs/" + job.id())).build();
     }
 
@@ -44,5 +51,20 @@ public class JobResource {
     @Path("/{id}")
     public Job cancel(@PathParam("id") String id) {
         return jobs.cancel(id);
+    }
+
+    @POST
+    @Path("/{id}/resume")
+    public Response resume(@PathParam("id") String id) {
+        return Response.accepted(jobs.resume(id)).location(URI.create("/jobs/" + id)).build();
+    }
+
+    /** History first, then live events; {@code Last-Event-ID} (or {@code ?after=}) resumes after that event. */
+    @GET
+    @Path("/{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
+            @QueryParam("after") String after, @Context SseEventSink sink, @Context Sse sse) {
+        streams.open(id, lastEventId != null ? lastEventId : after, sink, sse);
     }
 }

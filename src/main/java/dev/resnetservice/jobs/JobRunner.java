@@ -1,12 +1,14 @@
 package dev.resnetservice.jobs;
 
 import ai.djl.Device;
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.resnetservice.data.Cifar10Dataset;
 import dev.resnetservice.data.Datasets;
 import dev.resnetservice.model.Checkpoint;
 import dev.resnetservice.model.CheckpointStore;
+import dev.resnetservice.model.CorruptCheckpointException;
 import dev.resnetservice.model.ResNet18;
 import dev.resnetservice.training.EpochMetrics;
 import dev.resnetservice.training.Progress;
@@ -17,16 +19,23 @@ import dev.resnetservice.training.TrainingRun;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
-/** Runs one job to its end: data, network, the epoch loop, a checkpoint per epoch, the final state. */
+/**
+ * Runs one job to its end: data, network (from its newest valid checkpoint when it resumes),
+ * the epoch loop, a checkpoint per epoch, the final state.
+ */
 @ApplicationScoped
 public class JobRunner {
 
     private static final Logger LOG = Logger.getLogger(JobRunner.class);
+    private static final String INTERRUPTED = "the service stopped while this job ran";
 
     private final TrainingDevices devices;
     private final Datasets datasets;
@@ -42,38 +51,77 @@ public class JobRunner {
         this.mapper = mapper;
     }
 
-    /**
-     * @param publish saves and announces each new state of the job, returning it
-     * @param stopRequest the state a stop was asked for (cancelled, interrupted), or null
-     */
-    public Job run(Job job, UnaryOperator<Job> publish, Supplier<JobState> stopRequest) {
-        JobSpec spec = job.spec();
-        JobObserver observer = new JobObserver(job, publish, stopRequest);
+    /** @param stopRequest the state a stop was asked for (cancelled, interrupted), or null */
+    public Job run(Job job, JobUpdates updates, Supplier<JobState> stopRequest) {
+        JobObserver observer = new JobObserver(job, updates, stopRequest);
         try {
+            if (stopRequest.get() != null) {
+                return updates.save(job.finished(stopRequest.get(), null, Instant.now()));
+            }
+            JobSpec spec = job.spec();
             Device device = devices.resolve(spec.device());
-            observer.job = publish.apply(job.running(devices.describe(device), Instant.now()));
             Cifar10Dataset data = datasets.load(spec.dataset().path());
             data = new Cifar10Dataset(data.train().first(spec.limitTrain()), data.test().first(spec.limitTest()),
                     data.classes());
             TrainingRecipe recipe = spec.recipe();
-            LOG.infof("job %s: %s on %s, %d train / %d test images, %d epochs of batch %d", job.id(),
-                    spec.model(), devices.describe(device), data.train().size(), data.test().size(),
-                    recipe.epochs(), recipe.batchSize());
             boolean complete;
             try (Model model = Model.newInstance(job.id(), device, "PyTorch")) {
                 model.setBlock(ResNet18.build(recipe.architecture(), data.classes().size()));
+                Job restored = restore(observer.job, observer, model);
+                int resumeAfter = restored.epoch();
+                String where = devices.describe(device);
+                Job running = restored.running(where, Instant.now());
+                observer.job = updates.save(running, observer.startChange(running, resumeAfter));
+                LOG.infof("job %s: %s on %s from epoch %d, %d train / %d test images, %d epochs of batch %d",
+                        job.id(), spec.model(), where, resumeAfter + 1, data.train().size(), data.test().size(),
+                        recipe.epochs(), recipe.batchSize());
                 observer.data = data;
                 observer.recipe = recipe;
-                complete = new TrainingRun(recipe, data, model, observer).run(1);
+                complete = new TrainingRun(recipe, data, model, observer).run(resumeAfter + 1);
             }
             JobState end = complete ? JobState.SUCCEEDED : stopRequest.get();
-            String why = end == JobState.INTERRUPTED ? "the service stopped while this job ran" : null;
             LOG.infof("job %s: %s", job.id(), end.json());
-            return publish.apply(observer.job.finished(end, why, Instant.now()));
+            return updates.save(observer.job.finished(end, end == JobState.INTERRUPTED ? INTERRUPTED : null,
+                    Instant.now()));
         } catch (RuntimeException e) {
             LOG.errorf(e, "job %s failed", job.id());
-            return publish.apply(observer.job.finished(JobState.FAILED, readable(e), Instant.now()));
+            return updates.save(observer.job.finished(JobState.FAILED, readable(e), Instant.now()));
         }
+    }
+
+    /**
+     * Loads the newest checkpoint that verifies, noting the ones skipped, and returns the job as
+     * of that epoch (epoch 0: from scratch). History and checkpoint list are rebuilt from the
+     * manifests, the truth on disk: a crash between a checkpoint and job.json loses no epoch.
+     */
+    private Job restore(Job job, JobObserver observer, Model model) {
+        if (job.startedAt() == null) {
+            return job;
+        }
+        Path dir = store.checkpointsDir(job.id());
+        try {
+            Optional<Checkpoint> newest = checkpoints.newestValid(dir, skipped -> observer.skipped.add(skipped.getMessage()));
+            if (newest.isPresent()) {
+                checkpoints.load(newest.get(), model.getBlock(), model.getNDManager());
+            }
+            int epoch = newest.map(Checkpoint::epoch).orElse(0);
+            List<EpochMetrics> history = new ArrayList<>();
+            List<CheckpointRef> refs = new ArrayList<>();
+            for (Checkpoint checkpoint : checkpoints.list(dir)) {
+                if (checkpoint.epoch() <= epoch) {
+                    history.add(mapper.treeToValue(checkpoint.manifest().metrics(), EpochMetrics.class));
+                    refs.add(reference(checkpoint));
+                }
+            }
+            return job.resumedAt(epoch, history, refs);
+        } catch (IOException | MalformedModelException e) {
+            throw new CorruptCheckpointException(dir, e.getMessage());
+        }
+    }
+
+    private CheckpointRef reference(Checkpoint checkpoint) {
+        return new CheckpointRef(checkpoint.epoch(), store.home().relativize(checkpoint.params()).toString(),
+                checkpoint.manifest().sha256());
     }
 
     /** The message a user can act on; the class name only when the exception has none. */
@@ -82,37 +130,53 @@ public class JobRunner {
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 
-    /** Turns the training run's reports into job updates and checkpoints. */
+    /** Turns the training run's reports into events, job updates and checkpoints. */
     private final class JobObserver implements TrainingObserver {
-        private final UnaryOperator<Job> publish;
+        private final JobUpdates updates;
         private final Supplier<JobState> stopRequest;
+        private final List<String> skipped = new ArrayList<>();
         private Job job;
         private Cifar10Dataset data;
         private TrainingRecipe recipe;
 
-        JobObserver(Job job, UnaryOperator<Job> publish, Supplier<JobState> stopRequest) {
+        JobObserver(Job job, JobUpdates updates, Supplier<JobState> stopRequest) {
             this.job = job;
-            this.publish = publish;
+            this.updates = updates;
             this.stopRequest = stopRequest;
+        }
+
+        /** The running state event; for a resumed job it says from where, and what could not be kept. */
+        StateChange startChange(Job running, int resumeAfter) {
+            boolean resumed = !running.history().isEmpty() || !skipped.isEmpty() || resumeAfter > 0;
+            if (!resumed) {
+                return StateChange.of(running);
+            }
+            String message = resumeAfter == 0
+                    ? "no valid checkpoint: starting again from epoch 1"
+                    : "resumed from the checkpoint of epoch " + resumeAfter + "; the optimiser's moments"
+                            + " restarted (DJL does not save them), weights, learning-rate step and data order continue";
+            return new StateChange(running.state(), running.device(), Instant.now(), message, resumeAfter,
+                    skipped.isEmpty() ? null : List.copyOf(skipped));
         }
 
         @Override
         public void onProgress(Progress progress) {
-            // Progress reaches clients as events (a later step); job.json changes once per epoch.
+            updates.event(job.id(), JobEvent.PROGRESS, progress);
         }
 
         @Override
         public void onEpoch(EpochMetrics metrics, Model model) {
+            updates.event(job.id(), JobEvent.EPOCH, metrics);
             try {
                 Checkpoint checkpoint = checkpoints.write(store.checkpointsDir(job.id()), metrics.epoch(),
                         model.getBlock(), recipe.architecture(), data.classes(), recipe.normalization(),
                         mapper.valueToTree(metrics));
-                String path = store.home().relativize(checkpoint.params()).toString();
-                job = publish.apply(job.epochDone(metrics,
-                        new CheckpointRef(metrics.epoch(), path, checkpoint.manifest().sha256())));
+                CheckpointRef ref = reference(checkpoint);
+                updates.event(job.id(), JobEvent.CHECKPOINT, ref);
+                job = updates.save(job.epochDone(metrics, ref));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the checkpoint of epoch " + metrics.epoch()
-                        + ": " + e.getMessage(), e);
+                        + " under " + store.checkpointsDir(job.id()) + ": " + e.getMessage(), e);
             }
         }
 

@@ -11,21 +11,25 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.jboss.logging.Logger;
 
 /**
- * Accepts, lists and cancels jobs, and runs them one at a time in FIFO order on a single worker
- * thread: DJL allows one GradientCollector per JVM.
+ * Accepts, lists, cancels and resumes jobs, and runs them one at a time in FIFO order on a
+ * single worker thread: DJL allows one GradientCollector per JVM.
  */
 @ApplicationScoped
-public class JobService {
+public class JobService implements JobUpdates {
 
     private static final Logger LOG = Logger.getLogger(JobService.class);
+    private static final Set<JobState> RESUMABLE = Set.of(JobState.INTERRUPTED, JobState.CANCELLED, JobState.FAILED);
 
     private final JobStore store;
+    private final JobEvents events;
     private final JobRunner runner;
     private final Datasets datasets;
     private final int maxQueued;
@@ -34,8 +38,9 @@ public class JobService {
     private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
     private Thread worker;
 
-    public JobService(JobStore store, JobRunner runner, Datasets datasets, ResnetConfig config) {
+    public JobService(JobStore store, JobEvents events, JobRunner runner, Datasets datasets, ResnetConfig config) {
         this.store = store;
+        this.events = events;
         this.runner = runner;
         this.datasets = datasets;
         this.maxQueued = config.jobs().maxQueued();
@@ -44,12 +49,12 @@ public class JobService {
     /** Reloads the jobs on disk: running ones were cut off by a crash, queued ones run again. */
     void onStart(@Observes StartupEvent event) {
         for (Job job : store.loadAll()) {
-            if (job.state() == JobState.RUNNING) {
-                job = job.finished(JobState.INTERRUPTED, "the service stopped while this job ran", Instant.now());
-                store.save(job);
-                LOG.infof("job %s was running when the service stopped: now interrupted", job.id());
-            }
             jobs.put(job.id(), job);
+            if (job.state() == JobState.RUNNING) {
+                save(job.finished(JobState.INTERRUPTED, "the service stopped while this job ran", Instant.now()));
+                LOG.infof("job %s was running when the service stopped: now interrupted, resume it with"
+                        + " POST /jobs/%s/resume", job.id(), job.id());
+            }
         }
         jobs.values().stream()
                 .filter(job -> job.state() == JobState.QUEUED)
@@ -75,14 +80,18 @@ public class JobService {
         } catch (DatasetException e) {
             throw new InvalidSpecException("dataset.path", e.getMessage());
         }
+        return enqueue(Job.queued(JobIds.next(), spec, Instant.now()));
+    }
+
+    /** Puts an interrupted, cancelled or failed job back in the queue, to continue from its newest checkpoint. */
+    public Job resume(String id) {
         synchronized (queue) {
-            if (queue.size() >= maxQueued) {
-                throw new QueueFullException(maxQueued);
+            Job job = get(id);
+            if (!RESUMABLE.contains(job.state())) {
+                throw new JobConflictException("job " + id + " is " + job.state().json()
+                        + "; only interrupted, cancelled or failed jobs can be resumed");
             }
-            Job job = Job.queued(JobIds.next(), spec, Instant.now());
-            publish(job);
-            queue.add(job.id());
-            return job;
+            return enqueue(job.requeued());
         }
     }
 
@@ -102,23 +111,50 @@ public class JobService {
     public Job cancel(String id) {
         synchronized (queue) {
             Job job = get(id);
-            if (job.state() == JobState.QUEUED) {
-                queue.remove(id);
-                return publish(job.finished(JobState.CANCELLED, null, Instant.now()));
+            if (job.state() == JobState.QUEUED && queue.remove(id)) {
+                return save(job.finished(JobState.CANCELLED, null, Instant.now()));
             }
-            if (job.state() == JobState.RUNNING) {
+            if (job.state() == JobState.QUEUED || job.state() == JobState.RUNNING) {
+                // Running, or taken by the worker and about to run: the runner sees this before its next batch.
                 stopRequests.put(id, JobState.CANCELLED);
             }
             return job;
         }
     }
 
-    private Job publish(Job job) {
-        // One job changes at a time per thread; saving before showing it means a job never
-        // appears in a state that a restart would not find.
+    /** Saves the job, then tells its subscribers: a state event for a new state, done for a final one. */
+    @Override
+    public Job save(Job job) {
+        return save(job, StateChange.of(job));
+    }
+
+    @Override
+    public Job save(Job job, StateChange change) {
+        Job before = jobs.put(job.id(), job);
         store.save(job);
-        jobs.put(job.id(), job);
+        if (before == null || before.state() != job.state() || !Objects.equals(before.device(), job.device())) {
+            events.append(job.id(), JobEvent.STATE, change);
+        }
+        if (job.state().terminal()) {
+            events.append(job.id(), JobEvent.DONE, job);
+        }
         return job;
+    }
+
+    @Override
+    public void event(String jobId, String name, Object data) {
+        events.append(jobId, name, data);
+    }
+
+    private Job enqueue(Job job) {
+        synchronized (queue) {
+            if (queue.size() >= maxQueued) {
+                throw new QueueFullException(maxQueued);
+            }
+            save(job);
+            queue.add(job.id());
+            return job;
+        }
     }
 
     private void work() {
@@ -135,11 +171,11 @@ public class JobService {
                 if (job == null || job.state() != JobState.QUEUED) {
                     continue;
                 }
-                // Claimed under the lock, so a cancel from now on stops the run instead of racing it.
-                job = publish(job.running(null, Instant.now()));
+                // Out of the queue from here: a cancel now becomes a stop request the runner checks first.
+                stopRequests.remove(id);
             }
             try {
-                runner.run(job, this::publish, () -> stopRequests.get(id));
+                runner.run(job, this, () -> stopRequests.get(id));
             } catch (RuntimeException e) {
                 LOG.errorf(e, "job %s: the worker failed", id);
             } finally {

@@ -82,6 +82,11 @@ public record JobSpec(
         }
     }
 
+    /** The seed recipe, every field at its default. */
+    public static JobSpec defaults() {
+        return new JobSpec(null, null, null, null, null, null, null, null, null);
+    }
+
     /** The recipe this spec trains: the seed recipe with the spec's choices. */
     public TrainingRecipe recipe() {
         TrainingRecipe seedRecipe = TrainingRecipe.seed();

@@ -1,8 +1,16 @@
 package dev.resnetservice.jobs;
 
-public class QueueFullException extends RuntimeException {
+import dev.resnetservice.web.ProblemException;
+
+public class QueueFullException extends ProblemException {
 
     public QueueFullException(int maxQueued) {
-        super(maxQueued + " jobs are already waiting (resnet.jobs.max-queued); try again when one has started");
+        super(503, "Job queue full", maxQueued + " jobs are already waiting (resnet.jobs.max-queued);"
+                + " try again when one has started", null);
+    }
+
+    @Override
+    public int retryAfterSeconds() {
+        return 60;
     }
 }

@@ -3,6 +3,7 @@ package dev.resnetservice.training;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.engine.StandardCapabilities;
+import dev.resnetservice.ResnetConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -20,7 +21,12 @@ public class TrainingDevices {
 
     private static final Logger LOG = Logger.getLogger(TrainingDevices.class);
 
+    private final boolean tuneMalloc;
     private volatile Engine engine;
+
+    public TrainingDevices(ResnetConfig config) {
+        this.tuneMalloc = config.mallocTuning();
+    }
 
     void onStart(@Observes StartupEvent event) {
         engine();
@@ -36,6 +42,9 @@ public class TrainingDevices {
                     // Nothing may be downloaded at run time: libtorch comes from the class path.
                     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
                     System.setProperty("OPT_OUT_TRACKING", System.getProperty("OPT_OUT_TRACKING", "true"));
+                    if (tuneMalloc) {
+                        MallocTuning.apply();
+                    }
                     engine = Engine.getEngine("PyTorch");
                 }
             }

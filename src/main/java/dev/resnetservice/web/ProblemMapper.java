@@ -4,9 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import dev.resnetservice.jobs.InvalidSpecException;
-import dev.resnetservice.jobs.JobNotFoundException;
-import dev.resnetservice.jobs.QueueFullException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -25,27 +22,19 @@ public class ProblemMapper {
     public static final MediaType PROBLEM_JSON = new MediaType("application", "problem+json");
 
     @ServerExceptionMapper
-    public Response invalidSpec(InvalidSpecException e) {
-        return problem(400, "Invalid job spec", e.getMessage(), e.field());
-    }
-
-    @ServerExceptionMapper
-    public Response notFound(JobNotFoundException e) {
-        return problem(404, "Job not found", e.getMessage(), null);
-    }
-
-    @ServerExceptionMapper
-    public Response queueFull(QueueFullException e) {
-        return Response.fromResponse(problem(503, "Job queue full", e.getMessage(), null))
-                .header("Retry-After", 60).build();
+    public Response problem(ProblemException e) {
+        Response response = problem(e.status(), e.title(), e.getMessage(), e.field());
+        return e.retryAfterSeconds() > 0
+                ? Response.fromResponse(response).header("Retry-After", e.retryAfterSeconds()).build()
+                : response;
     }
 
     /** Malformed JSON, a wrong type or an unknown field; a spec rule broken inside a record's constructor. */
     @ServerExceptionMapper
     public Response badJson(JsonProcessingException e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof InvalidSpecException invalid) {
-                return invalidSpec(invalid);
+            if (cause instanceof ProblemException problem) {
+                return problem(problem);
             }
         }
         String field = e instanceof JsonMappingException mapping ? path(mapping) : null;

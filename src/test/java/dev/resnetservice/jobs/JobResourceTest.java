@@ -3,11 +3,18 @@ package dev.resnetservice.jobs;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static dev.resnetservice.testdata.JobApi.home;
+import static dev.resnetservice.testdata.JobApi.submit;
+import static dev.resnetservice.testdata.JobApi.submitLong;
+import static dev.resnetservice.testdata.JobApi.waitFor;
+import static dev.resnetservice.testdata.JobApi.waitForEnd;
+
 import dev.resnetservice.testdata.SyntheticCifar10;
+import dev.resnetservice.testdata.TestHome;
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
@@ -16,67 +23,26 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 @QuarkusTest
+@QuarkusTestResource(TestHome.class)
 class JobResourceTest {
 
-    private static final Path HOME = Path.of("target/test-home");
-    private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "cancelled", "interrupted");
-    private static Path data;
     private static JsonPath trained;
-
-    /** A small learnable data set in CIFAR-10's binary layout, written once for the class. */
-    static synchronized Path data() {
-        if (data == null) {
-            data = SyntheticCifar10.write(Path.of("target/synthetic-cifar10"), 2000, 500, 7);
-        }
-        return data;
-    }
 
     /** One real 2-epoch job, shared by the tests that look at a finished job. */
     static synchronized JsonPath trainedJob() {
         if (trained == null) {
-            String id = submit(Map.of("epochs", 2, "batchSize", 64, "optimizer", Map.of("lr", 0.001),
-                    "dataset", Map.of("path", data().toString())));
+            String id = submit(Map.of("epochs", 2, "batchSize", 64, "optimizer", Map.of("lr", 0.001)));
             trained = waitForEnd(id, Duration.ofMinutes(5));
         }
         return trained;
-    }
-
-    static String submit(Map<String, Object> spec) {
-        return given().contentType("application/json").body(spec)
-                .when().post("/jobs")
-                .then().statusCode(202)
-                .header("Location", matchesPattern(".*/jobs/\\d{8}-\\d{6}-[a-z0-9]{6}"))
-                .body("state", equalTo("queued"))
-                .extract().path("id");
-    }
-
-    static JsonPath waitForEnd(String id, Duration limit) {
-        return waitFor(id, limit, job -> TERMINAL.contains(job.getString("state")));
-    }
-
-    static JsonPath waitFor(String id, Duration limit, java.util.function.Predicate<JsonPath> done) {
-        Instant deadline = Instant.now().plus(limit);
-        while (Instant.now().isBefore(deadline)) {
-            JsonPath job = given().get("/jobs/" + id).then().statusCode(200).extract().jsonPath();
-            if (done.test(job)) {
-                return job;
-            }
-            if (TERMINAL.contains(job.getString("state"))) {
-                throw new AssertionError("job " + id + " ended before it got there: " + job.prettify());
-            }
-            sleep(200);
-        }
-        throw new AssertionError("job " + id + " did not get there within " + limit);
     }
 
     @Test
@@ -106,7 +72,7 @@ class JobResourceTest {
         List<Map<String, Object>> checkpoints = job.getList("checkpoints");
         assertEquals(2, checkpoints.size());
         for (Map<String, Object> checkpoint : checkpoints) {
-            Path params = HOME.resolve((String) checkpoint.get("path"));
+            Path params = home().resolve((String) checkpoint.get("path"));
             assertTrue(Files.isRegularFile(params), params.toString());
             assertEquals(checkpoint.get("sha256"), sha256(params));
             Path manifest = params.resolveSibling(params.getFileName().toString().replace(".params", ".json"));
@@ -116,7 +82,7 @@ class JobResourceTest {
             assertEquals(11_181_642L, json.getLong("parameterCount"));
             assertEquals(10, json.getList("classes").size());
         }
-        assertTrue(Files.isRegularFile(HOME.resolve("jobs").resolve(job.getString("id")).resolve("job.json")));
+        assertTrue(Files.isRegularFile(home().resolve("jobs").resolve(job.getString("id")).resolve("job.json")));
     }
 
     @Test
@@ -136,23 +102,22 @@ class JobResourceTest {
 
     @Test
     void cancelStopsARunningJobWithinABatchAndKeepsItsCheckpoints() {
-        String id = submit(Map.of("epochs", 50, "batchSize", 16, "limitTrain", 320,
-                "dataset", Map.of("path", data().toString())));
+        String id = submitLong();
         waitFor(id, Duration.ofMinutes(5), job -> job.getInt("epoch") >= 1);
         given().when().delete("/jobs/" + id).then().statusCode(200).body("id", equalTo(id));
         JsonPath job = waitForEnd(id, Duration.ofMinutes(1));
         assertEquals("cancelled", job.getString("state"));
-        assertTrue(job.getInt("epoch") < 50);
+        assertTrue(job.getInt("epoch") < 100);
         assertTrue(job.getList("checkpoints").size() >= 1);
         for (Object checkpoint : job.getList("checkpoints.path")) {
-            assertTrue(Files.isRegularFile(HOME.resolve((String) checkpoint)));
+            assertTrue(Files.isRegularFile(home().resolve((String) checkpoint)));
         }
     }
 
     @Test
     void cancelledQueuedJobNeverStarts() {
-        String running = submit(Map.of("epochs", 50, "batchSize", 16, "dataset", Map.of("path", data().toString())));
-        String queued = submit(Map.of("epochs", 1, "dataset", Map.of("path", data().toString())));
+        String running = submitLong();
+        String queued = submit(Map.of("epochs", 1));
         given().when().delete("/jobs/" + queued).then().statusCode(200).body("state", equalTo("cancelled"));
         given().when().delete("/jobs/" + running).then().statusCode(200);
         waitForEnd(running, Duration.ofMinutes(2));
@@ -170,6 +135,17 @@ class JobResourceTest {
         JsonPath job = waitForEnd(id, Duration.ofMinutes(2));
         assertEquals("failed", job.getString("state"));
         assertTrue(job.getString("error").contains("data_batch_2.bin"), job.getString("error"));
+    }
+
+    @Test
+    void aCheckpointThatCannotBeWrittenFailsTheJobWithAClearErrorAndTheServiceStaysUp() throws IOException {
+        String id = submit(Map.of("epochs", 2, "limitTrain", 50, "limitTest", 10));
+        // A plain file where the checkpoints folder must go: as good as a read-only disk, even for root.
+        Files.writeString(home().resolve("jobs").resolve(id).resolve("checkpoints"), "in the way");
+        JsonPath job = waitForEnd(id, Duration.ofMinutes(2));
+        assertEquals("failed", job.getString("state"));
+        assertTrue(job.getString("error").contains("cannot write the checkpoint of epoch 1"), job.getString("error"));
+        given().get("/jobs/" + id).then().statusCode(200).body("state", equalTo("failed"));
     }
 
     @ParameterizedTest
@@ -230,15 +206,6 @@ class JobResourceTest {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }

@@ -1,0 +1,33 @@
+package dev.resnetservice.data;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Turns a uint8 NCHW batch into the network's input where it lies (on the GPU when there is
+ * one): (x / 255 - mean) / std computed as x * scale - shift, one multiply and one subtract.
+ */
+public final class DeviceNormalizer {
+
+    private final NDArray scale;
+    private final NDArray shift;
+
+    /** @param manager owns the two constants; its device is where batches are normalised */
+    public DeviceNormalizer(Normalization normalization, NDManager manager) {
+        float[] scales = new float[3];
+        float[] shifts = new float[3];
+        for (int c = 0; c < 3; c++) {
+            scales[c] = (float) (1.0 / (255.0 * normalization.std().get(c)));
+            shifts[c] = (float) (normalization.mean().get(c) / normalization.std().get(c));
+        }
+        this.scale = manager.create(scales, new Shape(1, 3, 1, 1));
+        this.shift = manager.create(shifts, new Shape(1, 3, 1, 1));
+    }
+
+    /** A new float32 array in {@code pixels}' manager; {@code pixels} is left as it was. */
+    public NDArray apply(NDArray pixels) {
+        return pixels.toType(DataType.FLOAT32, false).muli(scale).subi(shift);
+    }
+}

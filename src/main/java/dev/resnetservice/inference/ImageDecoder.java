@@ -1,0 +1,284 @@
+package dev.resnetservice.inference;
+
+import static dev.resnetservice.inference.DecodedImage.SIDE;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DirectColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+
+/**
+ * Turns an uploaded file into a 32x32 RGB image in the CIFAR-10 layout, refusing what is empty,
+ * not an image, or too large before its pixels are decoded. Holds no mutable state: one instance
+ * serves every request thread.
+ */
+public final class ImageDecoder {
+
+    private static final Set<String> FORMATS = Set.of("png", "jpeg", "bmp", "gif");
+    private static final int PLANE = SIDE * SIDE;
+
+    private final long maxPixels;
+
+    public ImageDecoder(long maxPixels) {
+        if (maxPixels <= 0) {
+            throw new IllegalArgumentException("maxPixels must be positive, was " + maxPixels);
+        }
+        this.maxPixels = maxPixels;
+    }
+
+    /** Decodes any PNG, JPEG, BMP or GIF into a 32x32 RGB image. */
+    public DecodedImage decode(String fileName, byte[] bytes) {
+        Objects.requireNonNull(fileName, "fileName");
+        if (bytes == null || bytes.length == 0) {
+            throw ImageRejectedException.empty(fileName);
+        }
+        BufferedImage image = read(fileName, bytes);
+        int width = image.getWidth();
+        int height = image.getHeight();
+        return new DecodedImage(fileName, resample(image), width != SIDE || height != SIDE, width, height);
+    }
+
+    // ---- decoding -------------------------------------------------------------------------
+
+    private BufferedImage read(String file, byte[] bytes) {
+        // ImageIO.createImageInputStream would, with ImageIO's default useCache=true, copy every
+        // upload into a temp file; ImageIO.setUseCache(false) would fix that for the whole JVM.
+        // The bytes are in memory already, so a memory-cached stream is both cheaper and local.
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            ImageReader reader = readerFor(file, in);
+            try {
+                reader.setInput(in, true, true);
+                // The header alone gives the size: a 60000x60000 PNG is refused before a pixel is allocated.
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                if (width <= 0 || height <= 0) {
+                    throw ImageRejectedException.notAnImage(file, width + "x" + height + " pixels is no image");
+                }
+                if ((long) width * height > maxPixels) {
+                    throw ImageRejectedException.tooLarge(file, width, height, maxPixels);
+                }
+                return reader.read(0); // a GIF's first frame
+            } catch (ImageRejectedException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                // Plugins answer corrupt files with IIOException but also with IndexOutOfBounds,
+                // IllegalArgument, NegativeArraySize...: all of them mean the file is not readable.
+                ImageRejectedException rejected = ImageRejectedException.notAnImage(
+                        file, "the " + formatOf(reader).toUpperCase(Locale.ROOT) + " data is corrupt or truncated");
+                rejected.initCause(e);
+                throw rejected;
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) { // closing a memory stream; nothing was lost
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The first reader of a supported format that recognises the bytes; other readers (TIFF, WBMP) are left unused. */
+    private static ImageReader readerFor(String file, ImageInputStream in) {
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        while (readers.hasNext()) {
+            ImageReader reader = readers.next();
+            if (FORMATS.contains(formatOf(reader))) {
+                return reader;
+            }
+            reader.dispose();
+        }
+        throw ImageRejectedException.notAnImage(file, "not a PNG, JPEG, BMP or GIF image");
+    }
+
+    private static String formatOf(ImageReader reader) {
+        try {
+            return reader.getFormatName().toLowerCase(Locale.ROOT);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    // ---- conversion to sRGB rows ----------------------------------------------------------
+
+    /** Fills {@code argb} with row {@code y} as 8-bit, non-premultiplied ARGB. */
+    private interface Rows {
+        void read(int y, int[] argb);
+    }
+
+    /**
+     * Reads samples straight from the raster wherever they are plain grey or RGB. Java2D's own
+     * conversions (getRGB, drawImage) treat ColorSpace.CS_GRAY as linear and brighten grey
+     * 128 to 188 for grey+alpha PNGs; PNG, JPEG, BMP and GIF store grey in the same gamma as
+     * colour, and so does the training data (as in PIL), so grey v must become RGB (v, v, v).
+     */
+    private static Rows rows(BufferedImage image) {
+        ColorModel model = image.getColorModel();
+        Raster raster = image.getRaster();
+        int width = image.getWidth();
+        if (model instanceof IndexColorModel palette && palette.getPixelSize() <= 8) {
+            int[] colours = new int[256];
+            Arrays.fill(colours, 0xFF000000); // an index past a corrupt palette's end is black
+            for (int i = 0; i < palette.getMapSize(); i++) {
+                colours[i] = palette.getRGB(i);
+            }
+            int[] samples = new int[width];
+            return (y, argb) -> {
+                raster.getSamples(0, y, width, 1, 0, samples);
+                for (int x = 0; x < width; x++) {
+                    argb[x] = colours[samples[x] & 0xFF];
+                }
+            };
+        }
+        if (plainGreyOrRgb(model, raster)) {
+            int bands = raster.getNumBands();
+            boolean grey = model.getNumColorComponents() == 1;
+            int alpha = model.hasAlpha() ? bands - 1 : -1;
+            int[] max = new int[bands];
+            for (int b = 0; b < bands; b++) {
+                max[b] = (1 << model.getComponentSize(b)) - 1;
+            }
+            int[] samples = new int[width * bands];
+            return (y, argb) -> {
+                raster.getPixels(0, y, width, 1, samples);
+                for (int x = 0, i = 0; x < width; x++, i += bands) {
+                    int r = to8Bits(samples[i], max[0]);
+                    int g = grey ? r : to8Bits(samples[i + 1], max[1]);
+                    int b = grey ? r : to8Bits(samples[i + 2], max[2]);
+                    int a = alpha < 0 ? 255 : to8Bits(samples[i + alpha], max[alpha]);
+                    argb[x] = a << 24 | r << 16 | g << 8 | b;
+                }
+            };
+        }
+        return (y, argb) -> image.getRGB(0, y, width, 1, argb, 0, width); // anything else: Java2D's colour management
+    }
+
+    private static boolean plainGreyOrRgb(ColorModel model, Raster raster) {
+        if (!(model instanceof ComponentColorModel || model instanceof DirectColorModel)
+                || model.isAlphaPremultiplied()
+                || raster.getNumBands() != model.getNumComponents()) {
+            return false;
+        }
+        int type = model.getColorSpace().getType();
+        int colours = model.getNumColorComponents();
+        if (!(type == ColorSpace.TYPE_GRAY && colours == 1 || type == ColorSpace.TYPE_RGB && colours == 3)) {
+            return false;
+        }
+        for (int size : model.getComponentSize()) {
+            if (size < 1 || size > 16) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int to8Bits(int sample, int max) {
+        return max == 255 ? sample : (sample * 255 + max / 2) / max;
+    }
+
+    /**
+     * Transparent pixels are laid over white: a cut-out on a transparent background is shown on
+     * white by browsers and viewers, so the model sees what the user saw (black would turn an
+     * icon's surroundings into night).
+     */
+    private static int overWhite(int argb) {
+        int a = argb >>> 24;
+        if (a == 255) {
+            return argb;
+        }
+        int white = 255 * (255 - a) + 127;
+        int r = (((argb >> 16) & 255) * a + white) / 255;
+        int g = (((argb >> 8) & 255) * a + white) / 255;
+        int b = ((argb & 255) * a + white) / 255;
+        return 0xFF000000 | r << 16 | g << 8 | b;
+    }
+
+    // ---- resampling to 32x32 --------------------------------------------------------------
+
+    /**
+     * Area averaging in exact integer arithmetic: each target pixel is the mean of the source
+     * area it covers, partial pixels weighted by their share. One pass over the rows, no copy of
+     * the image, deterministic; 32x32 passes through unchanged, and smaller images (1x1) are
+     * enlarged by the same rule, as blocks.
+     */
+    private static byte[] resample(BufferedImage image) {
+        int width = image.getWidth();
+        int height = image.getHeight();
+        Spans columns = Spans.of(width);
+        Spans lines = Spans.of(height);
+        Rows rows = rows(image);
+        int[] argb = new int[width];
+        long[] row = new long[3 * SIDE];     // one source row spread over the 32 target columns, CHW
+        long[] sums = new long[3 * PLANE];
+        int line = 0;
+        for (int y = 0; y < height; y++) {
+            rows.read(y, argb);
+            for (int x = 0; x < width; x++) {
+                argb[x] = overWhite(argb[x]);
+            }
+            Arrays.fill(row, 0);
+            for (int i = 0; i < columns.count; i++) {
+                int p = argb[columns.source[i]];
+                int dx = columns.target[i];
+                long w = columns.weight[i];
+                row[dx] += ((p >> 16) & 255) * w;
+                row[SIDE + dx] += ((p >> 8) & 255) * w;
+                row[2 * SIDE + dx] += (p & 255) * w;
+            }
+            for (; line < lines.count && lines.source[line] == y; line++) {
+                int dy = lines.target[line];
+                long w = lines.weight[line];
+                for (int c = 0; c < 3; c++) {
+                    for (int dx = 0; dx < SIDE; dx++) {
+                        sums[c * PLANE + dy * SIDE + dx] += row[c * SIDE + dx] * w;
+                    }
+                }
+            }
+        }
+        long area = (long) width * height; // the weights under each target pixel add up to this
+        byte[] pixels = new byte[3 * PLANE];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) ((sums[i] + area / 2) / area);
+        }
+        return pixels;
+    }
+
+    /**
+     * Along one axis of {@code size} source pixels: which target pixel each part of each source
+     * pixel falls in, and how much of it. Lengths are counted in units that make a source pixel
+     * 32 long and a target pixel {@code size} long, so every overlap is a whole number; entries
+     * are in source order.
+     */
+    private record Spans(int[] source, int[] target, int[] weight, int count) {
+
+        static Spans of(int size) {
+            int capacity = size + SIDE; // the two partitions of the axis cut it into at most this many parts
+            int[] source = new int[capacity];
+            int[] target = new int[capacity];
+            int[] weight = new int[capacity];
+            int count = 0;
+            for (int s = 0; s < size; s++) {
+                long start = (long) s * SIDE;
+                long end = start + SIDE;
+                for (int t = (int) (start / size); t < SIDE && (long) t * size < end; t++) {
+                    source[count] = s;
+                    target[count] = t;
+                    weight[count] = (int) (Math.min(end, (long) (t + 1) * size) - Math.max(start, (long) t * size));
+                    count++;
+                }
+            }
+            return new Spans(source, target, weight, count);
+        }
+    }
+}

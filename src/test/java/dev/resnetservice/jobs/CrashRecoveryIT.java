@@ -1,0 +1,269 @@
+package dev.resnetservice.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resnetservice.testdata.SyntheticCifar10;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Drives the packaged service as a separate process, the way a user runs it, and kills it with
+ * SIGKILL in the middle of a job: no shutdown hook runs, so only what was fsync'd survives.
+ */
+class CrashRecoveryIT {
+
+    private static final Path APP = Path.of(System.getProperty("resnet.it.app",
+            "target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
+    private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "cancelled", "interrupted");
+    private static final int EPOCHS = 4;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ObjectMapper json = new ObjectMapper();
+    private final List<Path> logs = new ArrayList<>();
+    private Path work;
+    private Process service;
+    private URI base;
+
+    @BeforeEach
+    void createWorkFolder() throws IOException {
+        assertTrue(Files.isRegularFile(APP), APP + " is missing: run the package phase first");
+        work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "crash-recovery-it")), "run-")
+                .toAbsolutePath();
+    }
+
+    @AfterEach
+    void stopService() throws InterruptedException {
+        if (service != null) {
+            service.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void killedServiceLosesNoCheckpointAndResumedJobSucceeds() throws Exception {
+        Path data = SyntheticCifar10.write(work.resolve("data"), 300, 50, 11);
+        Path home = work.resolve("home");
+
+        start(home);
+        HttpResponse<String> submitted = send(HttpRequest.newBuilder(base.resolve("/jobs"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of(
+                        "epochs", EPOCHS, "batchSize", 50, "dataset", Map.of("path", data.toString()),
+                        "optimizer", Map.of("lr", 0.001))))));
+        assertEquals(202, submitted.statusCode(), () -> submitted.body() + logTail());
+        String id = json.readTree(submitted.body()).get("id").asText();
+        waitFor(id, Duration.ofMinutes(3), job -> job.get("checkpoints").size() >= 1);
+        kill();
+
+        start(home);
+        JsonNode interrupted = getJob(id);
+        assertEquals("interrupted", interrupted.get("state").asText(), () -> interrupted.toPrettyString() + logTail());
+        assertTrue(interrupted.get("checkpoints").size() >= 1, () -> interrupted.toPrettyString() + logTail());
+        assertCheckpointsIntact(home, interrupted);
+        JsonNode stored = json.readTree(home.resolve("jobs").resolve(id).resolve("job.json").toFile());
+        assertEquals("interrupted", stored.get("state").asText(), stored::toPrettyString);
+        List<JsonNode> logged = eventLog(home, id);
+        assertTrue(logged.stream().anyMatch(event -> isState(event, "interrupted")),
+                () -> "no interrupted state event in " + logged + logTail());
+
+        HttpResponse<String> resumed = send(HttpRequest.newBuilder(base.resolve("/jobs/" + id + "/resume"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(202, resumed.statusCode(), () -> resumed.body() + logTail());
+        JsonNode done = waitFor(id, Duration.ofMinutes(5), job -> "succeeded".equals(job.get("state").asText()));
+
+        assertEquals(List.of(1, 2, 3, 4), epochs(done.get("history")), () -> done.toPrettyString() + logTail());
+        assertEquals(List.of(1, 2, 3, 4), epochs(done.get("checkpoints")), () -> done.toPrettyString() + logTail());
+        assertCheckpointsIntact(home, done);
+        List<JsonNode> replayed = replayEvents(id);
+        assertEquals(IntStream.rangeClosed(1, replayed.size()).boxed().toList(),
+                replayed.stream().map(event -> event.get("id").asInt()).toList(), "event ids count from 1 without gaps");
+        assertTrue(replayed.stream().anyMatch(CrashRecoveryIT::isResumeAnnouncement),
+                () -> "no state event saying where the job resumed and that the optimiser restarted: " + replayed);
+        assertEquals("done", replayed.get(replayed.size() - 1).get("event").asText(), replayed::toString);
+    }
+
+    private void start(Path home) throws IOException, InterruptedException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        base = URI.create("http://localhost:" + port);
+        Path log = work.resolve("service-" + (logs.size() + 1) + ".log");
+        logs.add(log);
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", APP.toString())
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(Map.of("RESNET_HOME", home.toString(), "QUARKUS_HTTP_PORT", Integer.toString(port),
+                "DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true", "RESNET_DATASET_DOWNLOAD", "false"));
+        service = builder.start();
+        Instant deadline = Instant.now().plusSeconds(90);
+        while (Instant.now().isBefore(deadline)) {
+            if (!service.isAlive()) {
+                fail("the service exited with " + service.exitValue() + " while starting" + logTail());
+            }
+            try {
+                if (send(HttpRequest.newBuilder(base.resolve("/q/health/live"))).statusCode() == 200) {
+                    return;
+                }
+            } catch (UncheckedIOException notListeningYet) {
+                // Connection refused until the HTTP server is up.
+            }
+            Thread.sleep(250);
+        }
+        fail("the service did not answer /q/health/live within 90 s" + logTail());
+    }
+
+    /** SIGKILL on Linux: the JVM gets no chance to mark the job or flush anything. */
+    private void kill() throws InterruptedException {
+        service.destroyForcibly();
+        assertTrue(service.waitFor(30, TimeUnit.SECONDS), "the killed service did not exit");
+        service = null;
+    }
+
+    private JsonNode waitFor(String id, Duration limit, Predicate<JsonNode> reached) throws Exception {
+        Instant deadline = Instant.now().plus(limit);
+        while (Instant.now().isBefore(deadline)) {
+            JsonNode job = getJob(id);
+            if (reached.test(job)) {
+                return job;
+            }
+            if (TERMINAL.contains(job.get("state").asText())) {
+                fail("job " + id + " ended before it got there: " + job.toPrettyString() + logTail());
+            }
+            Thread.sleep(250);
+        }
+        return fail("job " + id + " did not get there within " + limit + ": " + getJob(id).toPrettyString() + logTail());
+    }
+
+    private JsonNode getJob(String id) throws IOException {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/jobs/" + id)));
+        assertEquals(200, response.statusCode(), () -> response.body() + logTail());
+        return json.readTree(response.body());
+    }
+
+    /** Paths are relative to the home folder; a listed checkpoint must be on disk, byte for byte. */
+    private void assertCheckpointsIntact(Path home, JsonNode job) throws IOException {
+        for (JsonNode checkpoint : job.get("checkpoints")) {
+            Path params = home.resolve(checkpoint.get("path").asText());
+            assertTrue(Files.isRegularFile(params), () -> params + " is listed but missing" + logTail());
+            assertEquals(checkpoint.get("sha256").asText(), sha256(params), params::toString);
+        }
+    }
+
+    /** Every line of events.jsonl must parse: a torn last line is cut off when the service starts. */
+    private List<JsonNode> eventLog(Path home, String id) throws IOException {
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : Files.readAllLines(home.resolve("jobs").resolve(id).resolve("events.jsonl"))) {
+            events.add(json.readTree(line));
+        }
+        return events;
+    }
+
+    /**
+     * The whole history as a client reconnecting with Last-Event-ID: 0 gets it; the stream of a
+     * finished job ends after its done event, and the timeout catches one that does not.
+     */
+    private List<JsonNode> replayEvents(String id) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/jobs/" + id + "/events"))
+                .header("Accept", "text/event-stream").header("Last-Event-ID", "0").build();
+        HttpResponse<String> response;
+        try {
+            response = http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).get(30, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            return fail("the event stream of finished job " + id + " stayed open" + logTail());
+        }
+        assertEquals(200, response.statusCode(), response::body);
+        List<JsonNode> events = new ArrayList<>();
+        for (String block : response.body().split("\n\n")) {
+            Map<String, String> fields = new HashMap<>();
+            block.lines().filter(line -> !line.startsWith(":") && line.contains(":")).forEach(line -> {
+                String value = line.substring(line.indexOf(':') + 1);
+                fields.put(line.substring(0, line.indexOf(':')), value.startsWith(" ") ? value.substring(1) : value);
+            });
+            if (fields.containsKey("event")) {
+                events.add(json.createObjectNode().put("id", Long.parseLong(fields.get("id")))
+                        .put("event", fields.get("event")).set("data", json.readTree(fields.get("data"))));
+            }
+        }
+        return events;
+    }
+
+    private static boolean isState(JsonNode event, String state) {
+        return "state".equals(event.get("event").asText()) && state.equals(event.get("data").get("state").asText());
+    }
+
+    private static boolean isResumeAnnouncement(JsonNode event) {
+        JsonNode data = event.get("data");
+        return isState(event, "running") && data.path("resumedFromEpoch").asInt() >= 1
+                && data.path("message").asText().contains("optimiser's moments restarted");
+    }
+
+    private static List<Integer> epochs(JsonNode rows) {
+        List<Integer> epochs = new ArrayList<>();
+        rows.forEach(row -> epochs.add(row.get("epoch").asInt()));
+        return epochs;
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The last lines of every service log so far, for failure messages. */
+    private String logTail() {
+        StringBuilder tail = new StringBuilder();
+        for (Path log : logs) {
+            try {
+                List<String> lines = Files.readAllLines(log);
+                tail.append("\n--- last lines of ").append(log).append(" ---\n")
+                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+            } catch (IOException e) {
+                tail.append("\n(cannot read ").append(log).append(": ").append(e.getMessage()).append(')');
+            }
+        }
+        return tail.toString();
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
