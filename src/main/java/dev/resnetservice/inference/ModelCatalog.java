@@ -3,22 +3,27 @@ package dev.resnetservice.inference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.resnetservice.jobs.Job;
+import dev.resnetservice.jobs.JobNotFoundException;
 import dev.resnetservice.jobs.JobService;
 import dev.resnetservice.jobs.JobState;
 import dev.resnetservice.jobs.JobStore;
 import dev.resnetservice.model.Checkpoint;
 import dev.resnetservice.model.CheckpointStore;
 import dev.resnetservice.storage.AtomicFile;
+import dev.resnetservice.web.InvalidRequestException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every checkpoint of every job is a model: {@code <job-id>@<epoch>}, and {@code <job-id>} for
@@ -32,6 +37,7 @@ public class ModelCatalog {
     private final JobStore store;
     private final CheckpointStore checkpoints;
     private final Path defaultFile;
+    private final Map<String, Listing> listings = new ConcurrentHashMap<>();
 
     public ModelCatalog(JobService jobs, JobStore store, ObjectMapper mapper) {
         this.jobs = jobs;
@@ -54,7 +60,11 @@ public class ModelCatalog {
         return models;
     }
 
+    /** A model by name; {@code default} is the one /predict serves. */
     public ModelInfo get(String name) {
+        if ("default".equals(name)) {
+            return get(defaultName().orElseThrow(NoModelException::new));
+        }
         String[] parts = split(name);
         Checkpoint checkpoint = resolve(name);
         List<Checkpoint> all = checkpointsOf(parts[0]);
@@ -72,7 +82,7 @@ public class ModelCatalog {
         List<Checkpoint> found;
         try {
             found = checkpointsOf(jobs.get(parts[0]).id());
-        } catch (dev.resnetservice.jobs.JobNotFoundException e) {
+        } catch (JobNotFoundException e) {
             throw new ModelNotFoundException(name);
         }
         if (found.isEmpty()) {
@@ -85,10 +95,15 @@ public class ModelCatalog {
                 .findFirst().orElseThrow(() -> new ModelNotFoundException(name));
     }
 
+    /** The full name of a checkpoint: {@code <job-id>@<epoch>}. */
+    public String nameOf(Checkpoint checkpoint) {
+        return checkpoint.params().getParent().getParent().getFileName() + "@" + checkpoint.epoch();
+    }
+
     /** Makes {@code name} what /predict serves when no model is named; kept across restarts. */
     public ModelInfo setDefault(String name) {
         if (name == null || name.isBlank()) {
-            throw new dev.resnetservice.web.InvalidRequestException("model", "name the model to serve, e.g. {\"model\": \"<job-id>\"}");
+            throw new InvalidRequestException("model", "name the model to serve, e.g. {\"model\": \"<job-id>\"}");
         }
         resolve(name);
         try {
@@ -120,12 +135,27 @@ public class ModelCatalog {
         return defaultName().map(this::resolve);
     }
 
+    /**
+     * The job's checkpoints, read again only when its folder changed: /predict resolves its model
+     * on every request, and parsing every manifest each time would cost more than the forward.
+     */
     private List<Checkpoint> checkpointsOf(String jobId) {
+        Path dir = store.checkpointsDir(jobId);
         try {
-            return checkpoints.list(store.checkpointsDir(jobId));
+            FileTime modified = Files.isDirectory(dir) ? Files.getLastModifiedTime(dir) : FileTime.fromMillis(0);
+            Listing cached = listings.get(jobId);
+            if (cached != null && cached.modified().equals(modified)) {
+                return cached.checkpoints();
+            }
+            List<Checkpoint> found = checkpoints.list(dir);
+            listings.put(jobId, new Listing(modified, found));
+            return found;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the checkpoints of job " + jobId, e);
         }
+    }
+
+    private record Listing(FileTime modified, List<Checkpoint> checkpoints) {
     }
 
     /** [job id, epoch or null]; anything that is not a job id and epoch is an unknown model. */

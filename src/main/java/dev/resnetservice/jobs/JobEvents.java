@@ -5,6 +5,7 @@ import dev.resnetservice.ResnetConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.Map;
@@ -18,13 +19,15 @@ import java.util.concurrent.TimeUnit;
 public class JobEvents {
 
     private final JobStore store;
+    private final Event<JobEvent> announcements;
     private final ObjectMapper mapper;
     private final long heartbeatMillis;
     private final Map<String, JobEventLog> logs = new ConcurrentHashMap<>();
     private ScheduledExecutorService heartbeats;
 
-    public JobEvents(JobStore store, ObjectMapper mapper, ResnetConfig config) {
+    public JobEvents(JobStore store, ObjectMapper mapper, ResnetConfig config, Event<JobEvent> announcements) {
         this.store = store;
+        this.announcements = announcements;
         this.mapper = mapper;
         this.heartbeatMillis = config.jobs().heartbeatInterval().toMillis();
     }
@@ -44,7 +47,10 @@ public class JobEvents {
     }
 
     public JobEvent append(String jobId, String name, Object data) {
-        return log(jobId).append(name, data);
+        JobEvent event = log(jobId).append(name, data);
+        // For observers inside the service (metrics); they run on the appending thread, so keep them quick.
+        announcements.fire(event);
+        return event;
     }
 
     public void subscribe(String jobId, long afterId, EventSubscriber subscriber) {

@@ -47,10 +47,12 @@ public class JobResource {
         return jobs.get(id);
     }
 
+    /** 200 with the cancelled job, or 202 while a running one finishes its batch. */
     @DELETE
     @Path("/{id}")
-    public Job cancel(@PathParam("id") String id) {
-        return jobs.cancel(id);
+    public Response cancel(@PathParam("id") String id) {
+        Job job = jobs.cancel(id);
+        return Response.status(job.state() == JobState.CANCELLED ? 200 : 202).entity(job).build();
     }
 
     @POST

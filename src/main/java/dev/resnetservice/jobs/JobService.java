@@ -107,18 +107,32 @@ public class JobService implements JobUpdates {
         return job;
     }
 
-    /** A queued job never starts; a running one stops within a batch and keeps its checkpoints. */
+    /**
+     * A queued (or interrupted) job never runs again; a running one stops within a batch and
+     * keeps its checkpoints. Cancelling a cancelled job changes nothing; a finished one is a conflict.
+     */
     public Job cancel(String id) {
         synchronized (queue) {
             Job job = get(id);
-            if (job.state() == JobState.QUEUED && queue.remove(id)) {
-                return save(job.finished(JobState.CANCELLED, null, Instant.now()));
+            switch (job.state()) {
+                case QUEUED, INTERRUPTED -> {
+                    if (job.state() == JobState.INTERRUPTED || queue.remove(id)) {
+                        return save(job.finished(JobState.CANCELLED, null, Instant.now()));
+                    }
+                    // Taken by the worker and about to run: the runner checks this before it starts.
+                    stopRequests.put(id, JobState.CANCELLED);
+                    return job;
+                }
+                case RUNNING -> {
+                    stopRequests.put(id, JobState.CANCELLED);
+                    return job;
+                }
+                case CANCELLED -> {
+                    return job;
+                }
+                default -> throw new JobConflictException("job " + id + " has already " + job.state().json()
+                        + "; only queued, running or interrupted jobs can be cancelled");
             }
-            if (job.state() == JobState.QUEUED || job.state() == JobState.RUNNING) {
-                // Running, or taken by the worker and about to run: the runner sees this before its next batch.
-                stopRequests.put(id, JobState.CANCELLED);
-            }
-            return job;
         }
     }
 

@@ -9,5 +9,6 @@ public record EpochMetrics(
         double testAccuracy,              // 0..1
         double trainExamplesPerSecond,
         double testExamplesPerSecond,
-        double epochSeconds) {            // training plus evaluation, checkpoint not included
+        double epochSeconds,              // training plus evaluation, checkpoint not included
+        int trainExamples) {              // images trained on in this epoch
 }

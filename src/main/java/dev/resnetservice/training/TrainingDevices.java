@@ -52,6 +52,11 @@ public class TrainingDevices {
         return engine;
     }
 
+    /** True once the engine is loaded, which start-up does; nothing here loads it. */
+    public boolean engineLoaded() {
+        return engine != null;
+    }
+
     public boolean gpuAvailable() {
         return engine().hasCapability(StandardCapabilities.CUDA);
     }

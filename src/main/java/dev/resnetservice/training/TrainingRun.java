@@ -86,7 +86,7 @@ public final class TrainingRun {
                 EpochMetrics metrics = new EpochMetrics(epoch, recipe.epochs(), trainLoss,
                         evaluation.loss(), evaluation.accuracy(),
                         perSecond(train.size(), trained - start), perSecond(test.size(), end - trained),
-                        (end - start) / 1e9);
+                        (end - start) / 1e9, train.size());
                 LOG.infof("epoch %d/%d: train loss %.4f, test loss %.4f, test accuracy %.2f %%, "
                         + "%.0f train img/s, %.0f test img/s, %.1f s", epoch, recipe.epochs(),
                         metrics.trainLoss(), metrics.testLoss(), 100 * metrics.testAccuracy(),
@@ -134,6 +134,7 @@ public final class TrainingRun {
 
     /** The test split in eval mode (BatchNorm running statistics) with gradients off. */
     private Evaluation evaluate(Trainer trainer, ExecutorService gatherer) {
+        LOG.infof("evaluating %d test images", test.size());
         // Grad mode is per thread and a GradientCollector may have left it on for this one.
         JniUtils.setGradMode(false);
         try (NDManager evalManager = trainer.getManager().newSubManager()) {

@@ -227,7 +227,7 @@ class ImageDecoderTest {
         Random random = new Random(11);
         for (String format : new String[] {"png", "jpeg", "bmp", "gif"}) {
             byte[] original = encode(noise(24, 20, 3), format);
-            for (int i = 0; i < 300; i++) {
+            for (int i = 0; i < 200; i++) {
                 byte[] bytes = original.clone();
                 for (int flips = 1 + random.nextInt(4); flips > 0; flips--) {
                     bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static dev.resnetservice.testdata.JobApi.cancel;
 import static dev.resnetservice.testdata.JobApi.home;
 import static dev.resnetservice.testdata.JobApi.submit;
 import static dev.resnetservice.testdata.JobApi.submitLong;
@@ -104,7 +105,7 @@ class JobResourceTest {
     void cancelStopsARunningJobWithinABatchAndKeepsItsCheckpoints() {
         String id = submitLong();
         waitFor(id, Duration.ofMinutes(5), job -> job.getInt("epoch") >= 1);
-        given().when().delete("/jobs/" + id).then().statusCode(200).body("id", equalTo(id));
+        given().when().delete("/jobs/" + id).then().statusCode(202).body("id", equalTo(id));
         JsonPath job = waitForEnd(id, Duration.ofMinutes(1));
         assertEquals("cancelled", job.getString("state"));
         assertTrue(job.getInt("epoch") < 100);
@@ -119,7 +120,7 @@ class JobResourceTest {
         String running = submitLong();
         String queued = submit(Map.of("epochs", 1));
         given().when().delete("/jobs/" + queued).then().statusCode(200).body("state", equalTo("cancelled"));
-        given().when().delete("/jobs/" + running).then().statusCode(200);
+        cancel(running);
         waitForEnd(running, Duration.ofMinutes(2));
         JsonPath job = given().get("/jobs/" + queued).then().extract().jsonPath();
         assertEquals("cancelled", job.getString("state"));
@@ -146,6 +147,17 @@ class JobResourceTest {
         assertEquals("failed", job.getString("state"));
         assertTrue(job.getString("error").contains("cannot write the checkpoint of epoch 1"), job.getString("error"));
         given().get("/jobs/" + id).then().statusCode(200).body("state", equalTo("failed"));
+    }
+
+    @Test
+    void cancellingAFinishedJobIs409AndCancellingTwiceChangesNothing() {
+        String id = trainedJob().getString("id");
+        given().delete("/jobs/" + id).then().statusCode(409).contentType("application/problem+json");
+        String busy = submitLong();
+        String waiting = submit(Map.of("epochs", 1));
+        given().delete("/jobs/" + waiting).then().statusCode(200).body("state", equalTo("cancelled"));
+        given().delete("/jobs/" + waiting).then().statusCode(200).body("state", equalTo("cancelled"));
+        cancel(busy);
     }
 
     @ParameterizedTest

@@ -1,0 +1,156 @@
+package dev.resnetservice.inference;
+
+import ai.djl.Device;
+import ai.djl.pytorch.jni.JniUtils;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resnetservice.ResnetConfig;
+import dev.resnetservice.model.Checkpoint;
+import dev.resnetservice.model.CheckpointStore;
+import dev.resnetservice.training.TrainingDevices;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs every prediction on one thread, in device batches: a batch takes waiting images of the
+ * same model until it holds {@code max-batch} of them or {@code max-delay-ms} have passed since
+ * its first. One thread owns the loaded models, so switching models never races a forward.
+ */
+@ApplicationScoped
+public class BatchingPredictor {
+
+    private static final Logger LOG = Logger.getLogger(BatchingPredictor.class);
+    /** Models kept loaded at once: the default and one named by a request, typically. */
+    private static final int LOADED_MODELS = 2;
+
+    /** One image waiting for the device. */
+    private record Item(Checkpoint checkpoint, byte[] pixels, CompletableFuture<float[]> result) {
+    }
+
+    private final TrainingDevices devices;
+    private final CheckpointStore checkpoints;
+    private final int maxBatch;
+    private final long maxDelayNanos;
+    private final int maxQueued;
+    private final DistributionSummary batchSizes;
+    private final BlockingDeque<Item> queue = new LinkedBlockingDeque<>();
+    private final Map<Path, ServedModel> loaded = new LinkedHashMap<>(4, 0.75f, true);
+    private Thread worker;
+
+    public BatchingPredictor(TrainingDevices devices, ObjectMapper mapper, ResnetConfig config, MeterRegistry registry) {
+        this.devices = devices;
+        this.checkpoints = new CheckpointStore(mapper);
+        this.maxBatch = config.predict().maxBatch();
+        this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(config.predict().maxDelayMs());
+        this.maxQueued = config.predict().maxQueued();
+        this.batchSizes = DistributionSummary.builder("resnet.predict.batch.size")
+                .description("Images per device batch of /predict")
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        worker = new Thread(this::work, "predict-batcher");
+        // The engine finds its providers through the context class loader.
+        worker.setContextClassLoader(BatchingPredictor.class.getClassLoader());
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        worker.interrupt();
+    }
+
+    /** Class probabilities of each image (CHW uint8, 32x32), in order, from {@code checkpoint}'s model. */
+    public CompletableFuture<List<float[]>> predict(Checkpoint checkpoint, List<byte[]> images) {
+        if (queue.size() + images.size() > maxQueued) {
+            throw new PredictQueueFullException(maxQueued);
+        }
+        List<CompletableFuture<float[]>> results = new ArrayList<>();
+        for (byte[] pixels : images) {
+            Item item = new Item(checkpoint, pixels, new CompletableFuture<>());
+            results.add(item.result());
+            queue.add(item);
+        }
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> results.stream().map(CompletableFuture::join).toList());
+    }
+
+    private void work() {
+        // Grad mode is per thread: nothing here ever needs a graph.
+        JniUtils.setGradMode(false);
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                List<Item> batch = nextBatch();
+                try {
+                    ServedModel model = model(batch.get(0).checkpoint());
+                    float[][] probabilities = model.probabilities(batch.stream().map(Item::pixels).toList());
+                    batchSizes.record(batch.size());
+                    for (int i = 0; i < batch.size(); i++) {
+                        batch.get(i).result().complete(probabilities[i]);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "a prediction batch of %d images failed", batch.size());
+                    batch.forEach(item -> item.result().completeExceptionally(e));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            loaded.values().forEach(ServedModel::close);
+        }
+    }
+
+    /** Waits for an image, then gathers more of the same model until the batch is full or its time is up. */
+    private List<Item> nextBatch() throws InterruptedException {
+        Item first = queue.take();
+        List<Item> batch = new ArrayList<>(List.of(first));
+        List<Item> others = new ArrayList<>();
+        long deadline = System.nanoTime() + maxDelayNanos;
+        while (batch.size() < maxBatch) {
+            Item next = queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (next == null) {
+                break;
+            }
+            (next.checkpoint().params().equals(first.checkpoint().params()) ? batch : others).add(next);
+        }
+        // Images of another model keep their place at the head of the queue, in order.
+        for (int i = others.size() - 1; i >= 0; i--) {
+            queue.addFirst(others.get(i));
+        }
+        return batch;
+    }
+
+    /** The loaded model for a checkpoint; the least recently used one beyond the limit is released. */
+    private ServedModel model(Checkpoint checkpoint) {
+        ServedModel model = loaded.get(checkpoint.params());
+        if (model != null && model.checkpoint().manifest().sha256().equals(checkpoint.manifest().sha256())) {
+            return model;
+        }
+        if (model != null) {
+            loaded.remove(checkpoint.params()).close();
+        }
+        Device device = devices.resolve("auto");
+        model = new ServedModel(checkpoint, checkpoints, device);
+        LOG.infof("serving %s on %s", checkpoint.params(), devices.describe(device));
+        loaded.put(checkpoint.params(), model);
+        if (loaded.size() > LOADED_MODELS) {
+            Path eldest = loaded.keySet().iterator().next();
+            loaded.remove(eldest).close();
+        }
+        return model;
+    }
+}

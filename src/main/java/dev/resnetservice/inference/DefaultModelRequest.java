@@ -1,0 +1,5 @@
+package dev.resnetservice.inference;
+
+/** The body of PUT /models/default. */
+public record DefaultModelRequest(String model) {
+}
