@@ -25,9 +25,10 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Runs every prediction on one thread, in device batches: a batch takes waiting images of the
- * same model until it holds {@code max-batch} of them or {@code max-delay-ms} have passed since
- * its first. One thread owns the loaded models, so switching models never races a forward.
+ * Runs every prediction on one thread, in device batches: under load a batch takes waiting
+ * images of the same model until it holds {@code max-batch} of them or {@code max-delay-ms} have
+ * passed since its first. One thread owns the loaded models, so switching models never races a
+ * forward.
  */
 @ApplicationScoped
 public class BatchingPredictor {
@@ -114,17 +115,23 @@ public class BatchingPredictor {
         }
     }
 
-    /** Waits for an image, then gathers more of the same model until the batch is full or its time is up. */
+    /**
+     * Waits for an image, then takes what is already waiting. A lone image runs at once: nobody
+     * else is asking, so waiting would only add latency. When others were waiting too, the batch
+     * keeps gathering images of the same model until it is full or max-delay-ms have passed.
+     */
     private List<Item> nextBatch() throws InterruptedException {
         Item first = queue.take();
         List<Item> batch = new ArrayList<>(List.of(first));
         List<Item> others = new ArrayList<>();
+        boolean busy = false;
         long deadline = System.nanoTime() + maxDelayNanos;
         while (batch.size() < maxBatch) {
-            Item next = queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            Item next = busy ? queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS) : queue.poll();
             if (next == null) {
                 break;
             }
+            busy = true;
             (next.checkpoint().params().equals(first.checkpoint().params()) ? batch : others).add(next);
         }
         // Images of another model keep their place at the head of the queue, in order.

@@ -7,6 +7,7 @@ import dev.resnetservice.ResnetConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.Objects;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,8 +31,11 @@ public class TrainingDevices {
 
     void onStart(@Observes StartupEvent event) {
         engine();
-        LOG.infof("engine %s %s, GPU %s, default device %s", engine.getEngineName(), engine.getVersion(),
-                gpuAvailable() ? "available" : "not found", describe(resolve("auto")));
+        String libtorch = System.getenv("PYTORCH_LIBRARY_PATH");
+        LOG.infof("engine %s %s, flavour %s, libtorch from %s, GPU %s, default device %s", engine.getEngineName(),
+                engine.getVersion(), Objects.requireNonNullElse(System.getenv("PYTORCH_FLAVOR"), "cpu"),
+                libtorch == null ? "the pytorch-native-cpu jar" : libtorch,
+                gpuAvailable() ? "available (CUDA or ROCm)" : "not found", describe(resolve("auto")));
     }
 
     /** The engine, loaded on first use; the thread's class loader must see DJL's providers. */

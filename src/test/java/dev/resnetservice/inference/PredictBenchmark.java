@@ -61,13 +61,18 @@ public final class PredictBenchmark {
 
     private static final Set<String> ENDED = Set.of("succeeded", "failed", "cancelled", "interrupted");
     private static final int BATCH = 64;
+    /** /proc/stat's unit, 100 on every common Linux build. */
+    private static final long USER_HZ = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The service process running now, for the shutdown hook. */
     private static final AtomicReference<Process> RUNNING = new AtomicReference<>();
 
-    /** CPU figures are milliseconds of CPU time (all threads) per image; NaN where not measured. */
+    /**
+     * CPU figures are milliseconds of CPU time (all threads) per image; {@code otherCores} is what the
+     * rest of the machine used meanwhile, in cores; NaN where not measured.
+     */
     private record Row(String name, double p50Ms, double p99Ms, double imagesPerSecond, double meanBatch,
-            double serverMs, double serviceCpuMs, double clientCpuMs) {
+            double serverMs, double serviceCpuMs, double clientCpuMs, double otherCores) {
     }
 
     private final Path app;
@@ -127,11 +132,16 @@ public final class PredictBenchmark {
             throw new IllegalStateException(app + " is missing: run the package phase first");
         }
         String loadBefore = loadAverage();
+        long busyBefore = machineBusyNanos();
+        long wallBefore = System.nanoTime();
+        Thread.sleep(3000);
+        double idleCheck = (machineBusyNanos() - busyBefore) / (double) (System.nanoTime() - wallBefore);
         Path data = SyntheticCifar10.write(work.resolve("data"), 256, BATCH, 5);
         List<byte[]> pngs = pngs(data.resolve(Cifar10Reader.TEST_FILE));
         Path home = work.resolve("home");
-        System.out.printf(Locale.ROOT, "predict benchmark: %d CPUs, load average %s, app %s, work %s%n",
-                Runtime.getRuntime().availableProcessors(), loadBefore, app, work);
+        System.out.printf(Locale.ROOT, "predict benchmark: %d CPUs, load average %s, %.2f cores busy over 3 s before"
+                + " the start%s; app %s, work %s%n", Runtime.getRuntime().availableProcessors(), loadBefore, idleCheck,
+                idleCheck > 0.1 ? " (NOT QUIET: the figures will be low)" : "", app, work);
         System.out.printf(Locale.ROOT, "requests: one 32x32 PNG (%d-%d bytes) as a raw image/png body, HTTP/1.1, one"
                 + " client per thread; warm-up %d per case, measured %d at c=1 and %d at c=%d; max-delay-ms %s%n",
                 pngs.stream().mapToInt(b -> b.length).min().orElseThrow(),
@@ -152,12 +162,12 @@ public final class PredictBenchmark {
         String loadAfter = loadAverage();
 
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-24s %9s %9s %10s %11s %10s %12s %12s%n", "case", "p50 ms", "p99 ms",
-                "images/s", "mean batch", "server ms", "cpu ms/img", "client cpu");
+        System.out.printf(Locale.ROOT, "%-24s %8s %8s %9s %6s %9s %10s %10s %7s%n", "case", "p50 ms", "p99 ms",
+                "images/s", "batch", "server ms", "cpu ms/img", "client cpu", "others");
         for (Row row : rows) {
-            System.out.printf(Locale.ROOT, "%-24s %9.2f %9.2f %10.1f %11s %10s %12s %12s%n", row.name(), row.p50Ms(),
+            System.out.printf(Locale.ROOT, "%-24s %8.2f %8.2f %9.1f %6s %9s %10s %10s %7s%n", row.name(), row.p50Ms(),
                     row.p99Ms(), row.imagesPerSecond(), orDash(row.meanBatch(), 1), orDash(row.serverMs(), 2),
-                    orDash(row.serviceCpuMs(), 2), orDash(row.clientCpuMs(), 2));
+                    orDash(row.serviceCpuMs(), 2), orDash(row.clientCpuMs(), 2), orDash(row.otherCores(), 2));
         }
         Row onC1 = find(rows, "batching on c=1");
         Row onCn = find(rows, "batching on c=" + concurrency);
@@ -165,11 +175,13 @@ public final class PredictBenchmark {
         System.out.printf(Locale.ROOT, "batching on / off at c=%d: %.2fx images/s (goal >= 3)%n", concurrency,
                 onCn.imagesPerSecond() / offCn.imagesPerSecond());
         System.out.printf(Locale.ROOT, "p99 at c=1, batching on: %.2f ms (goal < 10)%n", onC1.p99Ms());
-        System.out.println("mean batch: device batch size (resnet_predict_batch_size); server ms: mean time inside"
+        System.out.println("batch: mean device batch size (resnet_predict_batch_size); server ms: mean time inside"
                 + " the service per request (resnet_predict_seconds: decode + queue + forward); cpu ms/img: CPU time"
                 + " of the service process per image (bare rows: of this process); client cpu: this JVM's CPU time"
-                + " per image while it sends; all over the measured requests only. Bare rows: p50/p99 are ms per"
-                + " call of ServedModel.probabilities (the service's batch call) or per PNG decode");
+                + " per image while it sends; others: cores the rest of the machine kept busy meanwhile (kernel"
+                + " network work included; well above 0.1 means interference); all over the measured requests"
+                + " only. Bare rows: p50/p99 are ms per call of ServedModel.probabilities (the service's batch"
+                + " call) or per PNG decode");
         System.out.printf(Locale.ROOT, "load average before %s, after %s%n", loadBefore, loadAfter);
     }
 
@@ -289,19 +301,23 @@ public final class PredictBenchmark {
             double[] before = metrics();
             long serviceCpuBefore = serviceCpuNanos();
             long clientCpuBefore = ownCpuNanos();
+            long busyBefore = machineBusyNanos();
             long[] latencies = new long[c == 1 ? requestsC1 : requestsCn];
             double seconds = run(clients, pngs, c, latencies.length, latencies);
             long clientCpu = ownCpuNanos() - clientCpuBefore;
             long serviceCpu = serviceCpuNanos() - serviceCpuBefore;
+            long busy = machineBusyNanos() - busyBefore;
             double[] after = metrics();
             Arrays.sort(latencies);
             double count = after[1] - before[1];
             Row row = new Row(label + " c=" + c, percentile(latencies, 0.50) / 1e6, percentile(latencies, 0.99) / 1e6,
                     latencies.length / seconds, (after[3] - before[3]) / (after[2] - before[2]),
                     count > 0 ? (after[0] - before[0]) / count * 1e3 : Double.NaN,
-                    serviceCpu / 1e6 / latencies.length, clientCpu / 1e6 / latencies.length);
-            System.out.printf(Locale.ROOT, "%s: p50 %.2f ms, p99 %.2f ms, %.1f images/s, mean batch %.1f, %.1f s%n",
-                    row.name(), row.p50Ms(), row.p99Ms(), row.imagesPerSecond(), row.meanBatch(), seconds);
+                    serviceCpu / 1e6 / latencies.length, clientCpu / 1e6 / latencies.length,
+                    Math.max(0, busy - serviceCpu - clientCpu) / 1e9 / seconds);
+            System.out.printf(Locale.ROOT, "%s: p50 %.2f ms, p99 %.2f ms, %.1f images/s, mean batch %.1f, %.1f s,"
+                    + " other processes %.2f cores%n", row.name(), row.p50Ms(), row.p99Ms(), row.imagesPerSecond(),
+                    row.meanBatch(), seconds, row.otherCores());
             rows.add(row);
         }
         return rows;
@@ -393,6 +409,23 @@ public final class PredictBenchmark {
         return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
+    /** CPU time the whole machine spent busy (steal included), from /proc/stat; 0 where unreadable. */
+    private static long machineBusyNanos() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            // cpu user nice system idle iowait irq softirq steal ...: all but idle and iowait
+            for (int i = 1; i <= 8 && i < f.length; i++) {
+                if (i != 4 && i != 5) {
+                    busy += Long.parseLong(f[i]);
+                }
+            }
+            return busy * (1_000_000_000L / USER_HZ);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     private static String orDash(double value, int decimals) {
         return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%." + decimals + "f", value);
     }
@@ -424,6 +457,7 @@ public final class PredictBenchmark {
         }
         long[] decodes = new long[2000];
         long cpuBefore = ownCpuNanos();
+        long busyBefore = machineBusyNanos();
         for (int i = 0; i < decodes.length; i++) {
             long start = System.nanoTime();
             DecodedImage image = decoder.decode("image.png", pngs.get(i % pngs.size()));
@@ -432,7 +466,7 @@ public final class PredictBenchmark {
                 pixels.add(image.pixels());
             }
         }
-        rows.add(timed("bare PNG decode 1 image", decodes, 1, ownCpuNanos() - cpuBefore));
+        rows.add(timed("bare PNG decode 1 image", decodes, 1, ownCpuNanos() - cpuBefore, machineBusyNanos() - busyBefore));
         try (ServedModel model = new ServedModel(checkpoints.get(checkpoints.size() - 1), store, Device.cpu())) {
             rows.add(forward(model, pixels.subList(0, 1), Math.max(iterations, 200)));
             if (concurrency > 1 && concurrency < BATCH) {
@@ -449,21 +483,24 @@ public final class PredictBenchmark {
         }
         long[] times = new long[count];
         long cpuBefore = ownCpuNanos();
+        long busyBefore = machineBusyNanos();
         for (int i = 0; i < count; i++) {
             long start = System.nanoTime();
             model.probabilities(batch);
             times[i] = System.nanoTime() - start;
         }
-        return timed("bare forward batch " + batch.size(), times, batch.size(), ownCpuNanos() - cpuBefore);
+        return timed("bare forward batch " + batch.size(), times, batch.size(), ownCpuNanos() - cpuBefore,
+                machineBusyNanos() - busyBefore);
     }
 
-    private static Row timed(String name, long[] nanos, int imagesPerCall, long cpuNanos) {
+    private static Row timed(String name, long[] nanos, int imagesPerCall, long cpuNanos, long busyNanos) {
         double total = Arrays.stream(nanos).sum() / 1e9;
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
         Row row = new Row(name, percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6,
                 nanos.length * imagesPerCall / total, Double.NaN, Double.NaN,
-                cpuNanos / 1e6 / (nanos.length * imagesPerCall), Double.NaN);
+                cpuNanos / 1e6 / (nanos.length * imagesPerCall), Double.NaN,
+                Math.max(0, busyNanos - cpuNanos) / 1e9 / total);
         System.out.printf(Locale.ROOT, "%s: p50 %.2f ms, p99 %.2f ms, %.1f images/s%n", row.name(), row.p50Ms(),
                 row.p99Ms(), row.imagesPerSecond());
         return row;
@@ -514,13 +551,18 @@ public final class PredictBenchmark {
         }
     }
 
-    /** The last lines of every service log so far, for failure messages. */
+    /**
+     * The last lines of every service log so far, for failure messages, without libtorch's
+     * "Could not initialize NNPACK" warning, which it repeats for every forward on this CPU.
+     */
     private String logTail() {
         StringBuilder tail = new StringBuilder();
         for (Path log : logs) {
             try {
-                List<String> lines = Files.readAllLines(log);
-                tail.append("\n--- last lines of ").append(log).append(" ---\n")
+                List<String> all = Files.readAllLines(log);
+                List<String> lines = all.stream().filter(line -> !line.contains("NNPACK")).toList();
+                tail.append("\n--- last lines of ").append(log).append(" (").append(all.size() - lines.size())
+                        .append(" NNPACK warnings left out) ---\n")
                         .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
             } catch (IOException | UncheckedIOException e) {
                 tail.append("\n(cannot read ").append(log).append(": ").append(e.getMessage()).append(')');
