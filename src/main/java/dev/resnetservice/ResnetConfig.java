@@ -18,6 +18,10 @@ public interface ResnetConfig {
     /** When set, every POST, PUT and DELETE needs {@code Authorization: Bearer <token>}. */
     Optional<String> apiToken();
 
+    /** The device for jobs that say {@code auto} and for predictions: auto (a GPU when libtorch sees one), cpu or gpu. */
+    @WithDefault("auto")
+    String device();
+
     /** Tune glibc malloc for libtorch at start-up (see MallocTuning); about 1.3x faster training steps. */
     @WithDefault("true")
     boolean mallocTuning();

@@ -7,6 +7,7 @@ import dev.resnetservice.ResnetConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.List;
 import java.util.Objects;
 import org.jboss.logging.Logger;
 
@@ -23,10 +24,15 @@ public class TrainingDevices {
     private static final Logger LOG = Logger.getLogger(TrainingDevices.class);
 
     private final boolean tuneMalloc;
+    private final String configured;
     private volatile Engine engine;
 
     public TrainingDevices(ResnetConfig config) {
         this.tuneMalloc = config.mallocTuning();
+        this.configured = config.device();
+        if (!List.of("auto", "cpu", "gpu").contains(configured)) {
+            throw new IllegalArgumentException("resnet.device is '" + configured + "', expected auto, cpu or gpu");
+        }
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -66,14 +72,14 @@ public class TrainingDevices {
     }
 
     /**
-     * @param choice auto (a GPU when there is one), cpu or gpu
+     * @param choice auto (the service's {@code resnet.device}: by default a GPU when there is one), cpu or gpu
      * @throws IllegalArgumentException for an unknown choice
      * @throws IllegalStateException for gpu when none is present
      */
     public Device resolve(String choice) {
         return switch (choice) {
             case "cpu" -> Device.cpu();
-            case "auto" -> gpuAvailable() ? Device.gpu(0) : Device.cpu();
+            case "auto" -> "auto".equals(configured) ? (gpuAvailable() ? Device.gpu(0) : Device.cpu()) : resolve(configured);
             case "gpu" -> {
                 if (!gpuAvailable()) {
                     throw new IllegalStateException("device 'gpu' was asked for, but libtorch "
