@@ -1,11 +1,8 @@
 package dev.resnetservice.data;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.CompletableFuture;
@@ -72,11 +69,7 @@ public final class DeviceBatches {
     public NDList next(NDManager manager) {
         HostBatch batch = pending.join();
         pending = nextStart < order.length ? gatherAsync(nextStart) : null;
-        int count = batch.labels().length;
-        NDArray pixels = manager.create(batch.pixels(),
-                new Shape(count, ImageStore.CHANNELS, ImageStore.HEIGHT, ImageStore.WIDTH), DataType.UINT8);
-        NDArray images = normalizer.apply(pixels);
-        pixels.close();
+        NDArray images = normalizer.images(batch.pixels(), batch.labels().length, manager);
         return new NDList(images, manager.create(batch.labels()));
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
 
 /**
  * Turns a uint8 NCHW batch into the network's input where it lies (on the GPU when there is
@@ -26,8 +27,14 @@ public final class DeviceNormalizer {
         this.shift = manager.create(shifts, new Shape(1, 3, 1, 1));
     }
 
-    /** A new float32 array in {@code pixels}' manager; {@code pixels} is left as it was. */
-    public NDArray apply(NDArray pixels) {
-        return pixels.toType(DataType.FLOAT32, false).muli(scale).subi(shift);
+    /**
+     * {@code count} CHW uint8 images from {@code pixels} (a direct buffer, read from its position)
+     * as a normalised float32 NCHW array in {@code manager}, on its device.
+     */
+    public NDArray images(ByteBuffer pixels, int count, NDManager manager) {
+        try (NDArray uint8 = manager.create(pixels,
+                new Shape(count, ImageStore.CHANNELS, ImageStore.HEIGHT, ImageStore.WIDTH), DataType.UINT8)) {
+            return uint8.toType(DataType.FLOAT32, false).muli(scale).subi(shift);
+        }
     }
 }

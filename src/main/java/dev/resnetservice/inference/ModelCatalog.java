@@ -114,13 +114,16 @@ public class ModelCatalog {
         return get(name);
     }
 
-    /** The served model's name as chosen, or the newest succeeded job's id. */
+    /** The served model's full name ({@code <job-id>@<epoch>}), if there is one. */
     public Optional<String> defaultName() {
+        return defaultCheckpoint().map(this::nameOf);
+    }
+
+    /** The checkpoint chosen with PUT /models/default, else the newest succeeded job's newest. */
+    private Optional<Checkpoint> defaultCheckpoint() {
         if (Files.isRegularFile(defaultFile)) {
             try {
-                String chosen = Files.readString(defaultFile, StandardCharsets.UTF_8).trim();
-                resolve(chosen);
-                return Optional.of(chosen);
+                return Optional.of(resolve(Files.readString(defaultFile, StandardCharsets.UTF_8).trim()));
             } catch (IOException | ModelNotFoundException e) {
                 // The chosen model is gone (its job's files removed): fall back to the newest.
             }
@@ -128,11 +131,7 @@ public class ModelCatalog {
         return jobs.list().stream()
                 .filter(job -> job.state() == JobState.SUCCEEDED && !job.checkpoints().isEmpty())
                 .max(Comparator.comparing(Job::finishedAt))
-                .map(Job::id);
-    }
-
-    private Optional<Checkpoint> defaultCheckpoint() {
-        return defaultName().map(this::resolve);
+                .map(job -> resolve(job.id()));
     }
 
     /**

@@ -6,8 +6,6 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.resnetservice.data.ImageStore;
 import dev.resnetservice.data.DeviceNormalizer;
@@ -67,8 +65,7 @@ final class ServedModel implements AutoCloseable {
                     .order(ByteOrder.nativeOrder());
             images.forEach(pixels::put);
             pixels.flip();
-            NDArray input = normalizer.apply(batch.create(pixels,
-                    new Shape(images.size(), ImageStore.CHANNELS, ImageStore.HEIGHT, ImageStore.WIDTH), DataType.UINT8));
+            NDArray input = normalizer.images(pixels, images.size(), batch);
             NDArray probabilities = model.getBlock().forward(parameters, new NDList(input), false)
                     .singletonOrThrow().softmax(1);
             float[] flat = probabilities.toFloatArray();

@@ -35,7 +35,7 @@ import org.jboss.logging.Logger;
 public class JobRunner {
 
     private static final Logger LOG = Logger.getLogger(JobRunner.class);
-    private static final String INTERRUPTED = "the service stopped while this job ran";
+    static final String INTERRUPTED = "the service stopped while this job ran";
 
     private final TrainingDevices devices;
     private final Datasets datasets;

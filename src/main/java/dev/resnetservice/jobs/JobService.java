@@ -51,7 +51,7 @@ public class JobService implements JobUpdates {
         for (Job job : store.loadAll()) {
             jobs.put(job.id(), job);
             if (job.state() == JobState.RUNNING) {
-                save(job.finished(JobState.INTERRUPTED, "the service stopped while this job ran", Instant.now()));
+                save(job.finished(JobState.INTERRUPTED, JobRunner.INTERRUPTED, Instant.now()));
                 LOG.infof("job %s was running when the service stopped: now interrupted, resume it with"
                         + " POST /jobs/%s/resume", job.id(), job.id());
             }

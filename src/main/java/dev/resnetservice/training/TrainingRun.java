@@ -58,13 +58,7 @@ public final class TrainingRun {
         Device device = model.getNDManager().getDevice();
         // Adam's bias correction counts steps: a resumed run continues at the step it stopped.
         int stepsDone = (firstEpoch - 1) * recipe.stepsPerEpoch(train.size());
-        DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(Adam.builder()
-                        .optLearningRateTracker(Tracker.fixed((float) recipe.learningRate()))
-                        .optWeightDecays((float) recipe.weightDecay())
-                        .optBeginNumUpdate(stepsDone)
-                        .build())
-                .optDevices(new Device[] {device});
+        DefaultTrainingConfig config = trainingConfig(recipe, device, stepsDone);
         ExecutorService gatherer = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "batch-gatherer");
             thread.setDaemon(true);
@@ -97,6 +91,17 @@ public final class TrainingRun {
         } finally {
             gatherer.shutdownNow();
         }
+    }
+
+    /** Cross-entropy and the recipe's Adam (L2 weight decay, constant rate) on one device. */
+    static DefaultTrainingConfig trainingConfig(TrainingRecipe recipe, Device device, int stepsDone) {
+        return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                .optOptimizer(Adam.builder()
+                        .optLearningRateTracker(Tracker.fixed((float) recipe.learningRate()))
+                        .optWeightDecays((float) recipe.weightDecay())
+                        .optBeginNumUpdate(stepsDone)
+                        .build())
+                .optDevices(new Device[] {device});
     }
 
     /** One epoch of training; the mean batch loss, or null when cancelled. */

@@ -11,9 +11,6 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Adam;
-import ai.djl.training.tracker.Tracker;
 import dev.resnetservice.data.Cifar10Dataset;
 import dev.resnetservice.data.Cifar10Reader;
 import dev.resnetservice.data.DeviceBatches;
@@ -107,11 +104,7 @@ public final class TrainingBenchmark {
 
     /** forward, backward and Adam step over tensors made before the clock starts. */
     private static double[] bareLoop(TrainingRecipe recipe, Cifar10Dataset data) {
-        DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(Adam.builder()
-                        .optLearningRateTracker(Tracker.fixed((float) recipe.learningRate()))
-                        .optWeightDecays((float) recipe.weightDecay()).build())
-                .optDevices(new Device[] {Device.cpu()});
+        DefaultTrainingConfig config = TrainingRun.trainingConfig(recipe, Device.cpu(), 0);
         ExecutorService gatherer = Executors.newSingleThreadExecutor();
         try (Model model = Model.newInstance("bare", Device.cpu(), "PyTorch");
                 NDManager manager = NDManager.newBaseManager(Device.cpu())) {
