@@ -48,20 +48,32 @@ public class Datasets {
 
     /** Reads the data (downloading the default data set first when it is missing and allowed). */
     public synchronized Cifar10Dataset load(String path) {
-        Path folder = path == null ? defaultFolder() : Path.of(path).toAbsolutePath().normalize();
-        if (folder.equals(cachedFolder)) {
-            return cached;
-        }
-        if (path == null && !Files.isRegularFile(folder.resolve(Cifar10Reader.TEST_FILE))) {
+        Path folder = folder(path);
+        if (path == null && !folder.equals(cachedFolder) && !Files.isRegularFile(folder.resolve(Cifar10Reader.TEST_FILE))) {
             if (!download) {
                 throw new DatasetException(missingMessage());
             }
             new Cifar10Downloader(url, Cifar10Downloader.ARCHIVE_MD5, Cifar10Downloader.ARCHIVE_BYTES)
                     .download(datasetsDir);
         }
-        cachedFolder = null;
-        cached = Cifar10Reader.read(folder);
-        cachedFolder = folder;
+        return read(folder);
+    }
+
+    /** Reads the data only if it is on disk: for looking at a job's images, never a reason to download. */
+    public synchronized Cifar10Dataset loadPresent(String path) {
+        return read(folder(path));
+    }
+
+    private Path folder(String path) {
+        return path == null ? defaultFolder() : Path.of(path).toAbsolutePath().normalize();
+    }
+
+    private Cifar10Dataset read(Path folder) {
+        if (!folder.equals(cachedFolder)) {
+            cachedFolder = null;
+            cached = Cifar10Reader.read(folder);
+            cachedFolder = folder;
+        }
         return cached;
     }
 

@@ -1,6 +1,7 @@
 package dev.resnetservice.data;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Images and labels of one split in two contiguous byte arrays, CHW order per image as in the
@@ -43,6 +44,12 @@ public final class ImageStore {
     /** The first {@code n} images (all of them when n is null or larger), sharing this store's arrays. */
     public ImageStore first(Integer n) {
         return n == null || n >= size ? this : new ImageStore(pixels, labels, Math.max(n, 0));
+    }
+
+    /** A copy of the image at {@code index} (CHW uint8). */
+    public byte[] image(int index) {
+        int from = checkIndex(index) * IMAGE_BYTES;
+        return Arrays.copyOfRange(pixels, from, from + IMAGE_BYTES);
     }
 
     /** Copies the image at {@code index} into {@code out} (CHW uint8). */

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -73,6 +74,15 @@ public class BatchingPredictor {
 
     void onStop(@Observes ShutdownEvent event) {
         worker.interrupt();
+    }
+
+    /** Waits for {@link #predict}; a failure surfaces as the exception that caused it. */
+    public List<float[]> probabilities(Checkpoint checkpoint, List<byte[]> images) {
+        try {
+            return predict(checkpoint, images).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     /** Class probabilities of each image (CHW uint8, 32x32), in order, from {@code checkpoint}'s model. */

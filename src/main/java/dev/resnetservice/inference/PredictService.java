@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
 
 /** Classifies uploaded images: decode and check them all, then one trip through the batching predictor. */
@@ -64,12 +63,8 @@ public class PredictService {
             throw new InvalidRequestException("topk", "must be between 1 and " + classes.size() + ", got " + k);
         }
         List<DecodedImage> images = uploads.stream().map(u -> decoder.decode(u.file(), u.bytes())).toList();
-        List<float[]> probabilities;
-        try {
-            probabilities = predictor.predict(checkpoint, images.stream().map(DecodedImage::pixels).toList()).join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
+        List<float[]> probabilities =
+                predictor.probabilities(checkpoint, images.stream().map(DecodedImage::pixels).toList());
         List<Prediction> predictions = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
             predictions.add(prediction(images.get(i), probabilities.get(i), classes, k));
@@ -78,12 +73,17 @@ public class PredictService {
     }
 
     private static Prediction prediction(DecodedImage image, float[] probabilities, List<String> classes, int k) {
-        List<Prediction.ClassScore> top = IntStream.range(0, probabilities.length).boxed()
+        List<Prediction.ClassScore> top = top(probabilities, classes, k);
+        Prediction.ClassScore best = top.get(0);
+        return new Prediction(image.file(), best.label(), best.index(), best.probability(), image.resized(), top);
+    }
+
+    /** The {@code k} most probable classes, most probable first. */
+    static List<Prediction.ClassScore> top(float[] probabilities, List<String> classes, int k) {
+        return IntStream.range(0, probabilities.length).boxed()
                 .sorted(Comparator.comparingDouble(i -> -probabilities[i]))
                 .limit(k)
                 .map(i -> new Prediction.ClassScore(classes.get(i), i, probabilities[i]))
                 .toList();
-        Prediction.ClassScore best = top.get(0);
-        return new Prediction(image.file(), best.label(), best.index(), best.probability(), image.resized(), top);
     }
 }

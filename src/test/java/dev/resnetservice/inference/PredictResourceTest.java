@@ -4,32 +4,34 @@ import static dev.resnetservice.testdata.JobApi.data;
 import static dev.resnetservice.testdata.JobApi.home;
 import static dev.resnetservice.testdata.JobApi.submit;
 import static dev.resnetservice.testdata.JobApi.waitForEnd;
+import static dev.resnetservice.testdata.TestImages.png;
+import static dev.resnetservice.testdata.TestImages.record;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.resnetservice.data.Cifar10Dataset;
 import dev.resnetservice.data.Cifar10Reader;
-import dev.resnetservice.data.ImageStore;
+import dev.resnetservice.testdata.JobApi;
 import dev.resnetservice.testdata.TestHome;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -94,6 +96,67 @@ class PredictResourceTest {
         }
         assertTrue(correct >= 0.9 * count, correct + " of " + count + " right");
         assertTrue(answer.getString("model").startsWith(job + "@"), answer.getString("model"));
+    }
+
+    @Test
+    void samplesShowTestImagesWithTrueLabelsAndTheNewestCheckpointsPredictions() throws IOException {
+        trainedJob();
+        Cifar10Dataset dataset = Cifar10Reader.read(data());
+        JsonPath answer = given().when().get("/jobs/" + job + "/samples?n=12")
+                .then().statusCode(200).contentType("application/json")
+                .body("samples", hasSize(12))
+                .extract().jsonPath();
+        assertEquals(job + "@2", answer.getString("model"));
+        int correct = 0;
+        for (int i = 0; i < 12; i++) {
+            String at = "samples[" + i + "].";
+            int label = dataset.test().label(i);
+            assertEquals(label, answer.getInt(at + "labelIndex"));
+            assertEquals(dataset.classes().get(label), answer.getString(at + "label"));
+            String url = answer.getString(at + "image");
+            assertTrue(url.startsWith("data:image/png;base64,"), url);
+            BufferedImage shown = ImageIO.read(new ByteArrayInputStream(
+                    Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1))));
+            BufferedImage expected = record(dataset.test(), i);
+            for (int y = 0; y < 32; y++) {
+                for (int x = 0; x < 32; x++) {
+                    assertEquals(expected.getRGB(x, y), shown.getRGB(x, y), "image " + i + " pixel " + x + "," + y);
+                }
+            }
+            boolean right = answer.getInt(at + "predicted.index") == label;
+            assertEquals(right, answer.getBoolean(at + "correct"));
+            correct += right ? 1 : 0;
+        }
+        assertTrue(correct >= 10, correct + " of 12 right");
+    }
+
+    @Test
+    void samplesOfAJobWithoutCheckpointHaveNoPredictionYet() {
+        trainedJob();
+        String running = JobApi.submitLong();
+        given().when().get("/jobs/" + running + "/samples")
+                .then().statusCode(200)
+                .body("model", nullValue())
+                .body("samples", hasSize(10))
+                .body("samples[0].predicted", nullValue())
+                .body("samples[0].correct", nullValue());
+        JobApi.cancel(running);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0", "101", "-3"})
+    void samplesCountOutOfRangeIs400NamingN(String n) {
+        given().when().get("/jobs/20260101-000000-abcdef/samples?n=" + n)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("field", equalTo("n"));
+    }
+
+    @Test
+    void samplesOfAnUnknownJobAre404() {
+        given().when().get("/jobs/20260101-000000-abcdef/samples")
+                .then().statusCode(404).contentType("application/problem+json");
+        given().when().get("/jobs/..%2F..%2Fetc/samples")
+                .then().statusCode(404);
     }
 
     @Test
@@ -217,20 +280,6 @@ class PredictResourceTest {
         assertTrue(metrics.contains("resnet_predict_seconds_bucket"));
     }
 
-    private static BufferedImage record(ImageStore store, int index) {
-        ByteBuffer pixels = ByteBuffer.allocate(ImageStore.IMAGE_BYTES).order(ByteOrder.nativeOrder());
-        store.copyImage(index, pixels);
-        byte[] chw = pixels.array();
-        BufferedImage image = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < 32; y++) {
-            for (int x = 0; x < 32; x++) {
-                int p = y * 32 + x;
-                image.setRGB(x, y, (chw[p] & 0xff) << 16 | (chw[1024 + p] & 0xff) << 8 | (chw[2048 + p] & 0xff));
-            }
-        }
-        return image;
-    }
-
     private static BufferedImage solid(int width, int height, int rgb) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < height; y++) {
@@ -239,16 +288,6 @@ class PredictResourceTest {
             }
         }
         return image;
-    }
-
-    private static byte[] png(BufferedImage image) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(image, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static byte[] hostile(String kind) {

@@ -96,6 +96,19 @@ class JobResourceTest {
     }
 
     @Test
+    void recipesShowTheSeedRecipeFullyResolved() {
+        given().get("/recipes").then().statusCode(200).contentType("application/json")
+                .body("seed.model", equalTo("resnet18"))
+                .body("seed.epochs", equalTo(8))
+                .body("seed.batchSize", equalTo(256))
+                .body("seed.optimizer.name", equalTo("adam"))
+                .body("seed.optimizer.lr", equalTo(0.01f))
+                .body("seed.optimizer.weightDecay", equalTo(1.0e-4f))
+                .body("seed.seed", equalTo(0))
+                .body("seed.dataset.format", equalTo("cifar10-binary"));
+    }
+
+    @Test
     void listsJobs() {
         String id = trainedJob().getString("id");
         given().get("/jobs").then().statusCode(200).body("id", org.hamcrest.Matchers.hasItem(id));

@@ -1,0 +1,502 @@
+// The web page: plain JavaScript over the HTTP API (DESIGN.md), charts by uPlot.
+'use strict';
+
+const $ = (selector) => document.querySelector(selector);
+const TOKEN_KEY = 'resnet-service.token';
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+
+// ---- API: JSON calls, problem+json errors, the token asked for once --------------------------
+
+class ApiError extends Error {
+  constructor(problem) {
+    super(problem.detail || problem.title || 'request failed');
+    this.problem = problem;
+  }
+}
+
+async function api(method, url, body) {
+  const headers = {};
+  const token = localStorage.getItem(TOKEN_KEY);
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined && !(body instanceof FormData)) headers['Content-Type'] = 'application/json';
+  const response = await fetch(url, {
+    method, headers,
+    body: body === undefined || body instanceof FormData ? body : JSON.stringify(body),
+  });
+  if (response.status === 401 && method !== 'GET') {
+    if (await askToken(token ? 'That token was refused.' : '')) return api(method, url, body);
+  }
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) throw new ApiError(data || { status: response.status, title: response.statusText });
+  return data;
+}
+
+/** Shows the token dialog; resolves true when a token was given. */
+function askToken(message) {
+  const dialog = $('#token-dialog');
+  $('#token-error').textContent = message;
+  $('#token-input').value = '';
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => {
+      const token = $('#token-input').value.trim();
+      if (dialog.returnValue === 'ok' && token) {
+        localStorage.setItem(TOKEN_KEY, token);
+        resolve(true);
+      } else {
+        resolve(false);
+      }
+    }, { once: true });
+    dialog.showModal();
+  });
+}
+
+const percent = (x) => (x == null ? '–' : `${(100 * x).toFixed(2)} %`);
+const fixed = (x, digits) => (x == null ? '–' : Number(x).toFixed(digits));
+const whole = (x) => (x == null ? '–' : Math.round(x).toLocaleString('en'));
+
+function cell(row, text, className) {
+  const td = row.insertCell();
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+function button(label, onClick, attributes = {}) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = label;
+  Object.entries(attributes).forEach(([k, v]) => b.setAttribute(k, v));
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+// ---- Service status --------------------------------------------------------------------------
+
+async function showStatus() {
+  try {
+    const health = await fetch('/q/health/ready').then((r) => r.json());
+    const data = Object.assign({}, ...health.checks.map((c) => c.data || {}));
+    $('#service-status').textContent = `${health.status === 'UP' ? 'ready' : 'not ready'}`
+      + (data.device ? ` · ${data.device}` : '') + (data.engine ? ` · ${data.engine} ${data.version || ''}` : '');
+  } catch (e) {
+    $('#service-status').textContent = 'service unreachable';
+  }
+}
+
+// ---- Jobs list and the new-job form ----------------------------------------------------------
+
+let jobs = [];
+
+async function refreshJobs() {
+  try {
+    jobs = await api('GET', '/jobs');
+  } catch (e) {
+    return;
+  }
+  const body = $('#job-list tbody');
+  body.replaceChildren();
+  for (const job of [...jobs].reverse()) {
+    const row = body.insertRow();
+    row.dataset.job = job.id;
+    if (job.id === view.id) row.classList.add('selected');
+    const best = Math.max(...job.history.map((h) => h.testAccuracy));
+    cell(row, '').append(button(job.id, () => openJob(job.id), { class: 'link mono', 'aria-label': `View job ${job.id}` }));
+    cell(row, job.state, `state ${job.state}`);
+    cell(row, `${job.epoch}/${job.epochs}`);
+    cell(row, job.history.length ? percent(best) : '–');
+    cell(row, job.device || '–');
+  }
+  $('#no-jobs').hidden = jobs.length > 0;
+  if (view.id) updateActions(jobs.find((j) => j.id === view.id)?.state);
+}
+
+async function fillForm() {
+  const recipes = await api('GET', '/recipes');
+  const form = $('#job-form');
+  for (const [name, value] of flatten(recipes.seed)) {
+    const input = form.elements.namedItem(name);
+    if (input && value != null) input.value = value;
+  }
+}
+
+/** [['optimizer.lr', 0.01], ...] for a nested spec. */
+function flatten(object, prefix = '') {
+  return Object.entries(object).flatMap(([key, value]) => (value !== null && typeof value === 'object'
+    ? flatten(value, `${prefix}${key}.`) : [[`${prefix}${key}`, value]]));
+}
+
+/** The form as a POST /jobs body: empty fields are left out (the service's defaults apply). */
+function specFromForm(form) {
+  const spec = {};
+  for (const input of form.querySelectorAll('input, select')) {
+    if (!input.name || input.value.trim() === '') continue;
+    const path = input.name.split('.');
+    let target = spec;
+    path.slice(0, -1).forEach((key) => { target = target[key] = target[key] || {}; });
+    target[path.at(-1)] = input.type === 'number' ? Number(input.value) : input.value.trim();
+  }
+  return spec;
+}
+
+function clearFieldErrors(form) {
+  form.querySelectorAll('.field-error').forEach((e) => e.remove());
+  form.querySelectorAll('[aria-invalid]').forEach((e) => e.removeAttribute('aria-invalid'));
+  $('#job-form-error').textContent = '';
+}
+
+async function submitJob(event) {
+  event.preventDefault();
+  const form = event.target;
+  clearFieldErrors(form);
+  try {
+    const job = await api('POST', '/jobs', specFromForm(form));
+    await refreshJobs();
+    openJob(job.id);
+  } catch (e) {
+    const field = e.problem?.field && form.elements.namedItem(e.problem.field);
+    if (field) {
+      const message = document.createElement('span');
+      message.className = 'field-error error';
+      message.id = `error-${e.problem.field}`;
+      message.textContent = e.message;
+      field.setAttribute('aria-invalid', 'true');
+      field.setAttribute('aria-describedby', message.id);
+      field.closest('label').append(message);
+      field.focus();
+    } else {
+      $('#job-form-error').textContent = e.message;
+    }
+  }
+}
+
+// ---- One job, live from its event stream -----------------------------------------------------
+
+const view = { id: null, source: null, lastSeq: 0, loss: null, accuracy: null, rows: [], epochs: [] };
+
+function openJob(id) {
+  if (view.source) view.source.close();
+  Object.assign(view, { id, source: null, lastSeq: 0, rows: [], epochs: [] });
+  $('#job-view').hidden = false;
+  $('#job-title').textContent = `Job ${id}`;
+  $('#job-error').textContent = '';
+  $('#epochs tbody').replaceChildren();
+  $('#samples').replaceChildren();
+  $('#samples-model').textContent = '';
+  setProgress(null);
+  drawCharts();
+  document.querySelectorAll('#job-list tr').forEach((r) => r.classList.toggle('selected', r.dataset.job === id));
+  const job = jobs.find((j) => j.id === id);
+  updateActions(job?.state);
+  connect();
+  $('#job-view').scrollIntoView({ block: 'start' });
+}
+
+/**
+ * Follows the job's events. The browser reconnects by itself with Last-Event-ID; when it gives up,
+ * this reconnects with ?after=. Sequence numbers drop anything already drawn, so a reconnect
+ * neither loses nor repeats a point.
+ */
+function connect() {
+  const id = view.id;
+  const source = new EventSource(`/jobs/${id}/events${view.lastSeq ? `?after=${view.lastSeq}` : ''}`);
+  view.source = source;
+  for (const name of ['state', 'progress', 'epoch', 'checkpoint', 'done']) {
+    source.addEventListener(name, (event) => {
+      const seq = Number(event.lastEventId);
+      if (view.id !== id || seq <= view.lastSeq) return;
+      view.lastSeq = seq;
+      $('#stream-status').textContent = '';
+      handlers[name](JSON.parse(event.data));
+    });
+  }
+  source.onerror = () => {
+    if (view.source !== source) return;
+    $('#stream-status').textContent = 'connection lost, reconnecting…';
+    if (source.readyState === EventSource.CLOSED) setTimeout(() => { if (view.source === source) connect(); }, 2000);
+  };
+}
+
+const handlers = {
+  state(data) {
+    showState(data.state, data.device);
+    if (data.resumedFromEpoch != null) {
+      // A resumed job repeats the epochs after its checkpoint: forget what they drew before.
+      view.rows = view.rows.filter((r) => r[0] <= data.resumedFromEpoch);
+      view.epochs = view.epochs.filter((e) => e.epoch <= data.resumedFromEpoch);
+      renderEpochs();
+    }
+    if (data.message) $('#job-error').textContent = data.state === 'failed' ? data.message : '';
+    refreshJobs();
+  },
+  progress(data) {
+    setProgress(data);
+    addRow([data.epoch - 1 + data.batch / data.batches, data.trainLoss, null, null]);
+  },
+  epoch(data) {
+    view.epochs = view.epochs.filter((e) => e.epoch < data.epoch).concat([data]);
+    addRow([data.epoch, null, data.trainLoss, data.testLoss]);
+    renderEpochs();
+    setProgress({ epoch: data.epoch, epochs: data.epochs, batch: 1, batches: 1 });
+  },
+  checkpoint() {
+    loadSamplesSoon();
+    refreshModels();
+  },
+  done(job) {
+    view.source.close();
+    showState(job.state, job.device);
+    if (job.error) $('#job-error').textContent = job.error;
+    if (job.state === 'succeeded') setProgress({ epoch: job.epochs, epochs: job.epochs, batch: 1, batches: 1 });
+    refreshJobs();
+    refreshModels();
+    loadSamplesSoon();
+  },
+};
+
+function showState(state, device) {
+  const badge = $('#job-state');
+  badge.textContent = state;
+  badge.className = `state ${state}`;
+  if (device) $('#job-device').textContent = `on ${device}`;
+  updateActions(state);
+}
+
+function updateActions(state) {
+  $('#cancel-job').hidden = !['queued', 'running', 'interrupted'].includes(state);
+  $('#resume-job').hidden = !['interrupted', 'cancelled', 'failed'].includes(state);
+}
+
+async function jobAction(method, suffix) {
+  $('#job-error').textContent = '';
+  try {
+    await api(method, `/jobs/${view.id}${suffix}`);
+    if (suffix === '/resume' && view.source.readyState === EventSource.CLOSED) connect();
+    refreshJobs();
+  } catch (e) {
+    $('#job-error').textContent = e.message;
+  }
+}
+
+function setProgress(p) {
+  const bar = $('#epoch-progress');
+  const text = $('#progress-text');
+  if (!p) {
+    bar.value = 0;
+    text.textContent = 'waiting to start';
+    return;
+  }
+  bar.max = p.batches;
+  bar.value = p.batch;
+  const epochs = p.epochs || view.epochs.at(-1)?.epochs || jobs.find((j) => j.id === view.id)?.epochs;
+  text.textContent = p.examplesPerSecond == null
+    ? `epoch ${p.epoch}/${epochs} done`
+    : `epoch ${p.epoch}/${epochs} · batch ${p.batch}/${p.batches} · ${whole(p.examplesPerSecond)} img/s`
+      + ` · ETA ${whole(p.etaSeconds)} s`;
+}
+
+function renderEpochs() {
+  const body = $('#epochs tbody');
+  body.replaceChildren();
+  for (const e of view.epochs) {
+    const row = body.insertRow();
+    [e.epoch, fixed(e.trainLoss, 4), fixed(e.testLoss, 4), percent(e.testAccuracy),
+      whole(e.trainExamplesPerSecond), whole(e.testExamplesPerSecond), fixed(e.epochSeconds, 1)]
+      .forEach((v) => cell(row, v));
+  }
+  drawCharts();
+}
+
+// Rows of the loss chart: [epoch (fractional while training), running train loss, train loss, test loss].
+function addRow(row) {
+  view.rows = view.rows.filter((r) => r[0] < row[0] || (r[0] === row[0] && row[1] === null));
+  view.rows.push(row);
+  drawCharts();
+}
+
+function chartOptions(el, series, yLabel) {
+  return {
+    width: Math.max(260, el.clientWidth), height: 220,
+    scales: { x: { time: false } },
+    axes: [{ label: 'epoch' }, { label: yLabel }],
+    series: [{ label: 'epoch' }, ...series],
+  };
+}
+
+let redraw = null;
+function drawCharts() {
+  if (redraw || !window.uPlot) return;
+  redraw = requestAnimationFrame(() => {
+    redraw = null;
+    const lossEl = $('#loss-chart');
+    const accEl = $('#accuracy-chart');
+    const loss = [0, 1, 2, 3].map((i) => view.rows.map((r) => r[i]));
+    const accuracy = [view.epochs.map((e) => e.epoch), view.epochs.map((e) => 100 * e.testAccuracy)];
+    if (!view.loss) {
+      view.loss = new uPlot(chartOptions(lossEl, [
+        { label: 'train (running)', stroke: '#9ab', spanGaps: true },
+        { label: 'train', stroke: '#1f5fbf', width: 2, spanGaps: true, points: { show: true } },
+        { label: 'test', stroke: '#c0392b', width: 2, spanGaps: true, points: { show: true } },
+      ], 'loss'), loss, lossEl);
+      view.accuracy = new uPlot(chartOptions(accEl, [
+        { label: 'test accuracy %', stroke: '#1e8449', width: 2, points: { show: true } },
+      ], '%'), accuracy, accEl);
+    } else {
+      view.loss.setData(loss);
+      view.accuracy.setData(accuracy);
+    }
+    lossEl.dataset.points = view.epochs.length;
+    accEl.dataset.points = accuracy[0].length;
+  });
+}
+
+window.addEventListener('resize', () => {
+  for (const [chart, el] of [[view.loss, '#loss-chart'], [view.accuracy, '#accuracy-chart']]) {
+    if (chart) chart.setSize({ width: Math.max(260, $(el).clientWidth), height: 220 });
+  }
+});
+
+// ---- Samples: the test images with their labels and the newest checkpoint's predictions -------
+
+let samplesTimer = null;
+function loadSamplesSoon() {
+  clearTimeout(samplesTimer);
+  samplesTimer = setTimeout(loadSamples, 300);
+}
+
+async function loadSamples() {
+  const id = view.id;
+  let answer;
+  try {
+    answer = await api('GET', `/jobs/${id}/samples?n=10`);
+  } catch (e) {
+    $('#samples-model').textContent = e.message;
+    return;
+  }
+  if (id !== view.id) return;
+  $('#samples-model').textContent = answer.model ? `predicted by ${answer.model}` : 'no checkpoint yet';
+  const list = $('#samples');
+  list.replaceChildren();
+  for (const s of answer.samples) {
+    const item = document.createElement('li');
+    item.className = s.correct === false ? 'wrong' : s.correct ? 'right' : '';
+    const img = document.createElement('img');
+    img.src = s.image;
+    img.alt = `test image ${s.index}, a ${s.label}`;
+    const caption = document.createElement('span');
+    caption.textContent = s.predicted
+      ? `${s.label} → ${s.predicted.label}${s.correct ? '' : ' ✗'}`
+      : s.label;
+    item.append(img, caption);
+    list.append(item);
+  }
+}
+
+// ---- Predict: drop or choose images, see the top classes -------------------------------------
+
+async function classify(files) {
+  $('#predict-error').textContent = '';
+  if (!files.length) return;
+  const form = new FormData();
+  for (const file of files) form.append('file', file, file.name);
+  const model = $('#predict-model').value;
+  const out = $('#predictions');
+  try {
+    const answer = await api('POST', `/predict?topk=3${model ? `&model=${encodeURIComponent(model)}` : ''}`, form);
+    out.replaceChildren();
+    answer.predictions.forEach((p, i) => out.append(predictionCard(files[i], p, answer.model)));
+  } catch (e) {
+    $('#predict-error').textContent = e.message;
+  }
+}
+
+function predictionCard(file, prediction, model) {
+  const item = document.createElement('li');
+  const img = document.createElement('img');
+  img.src = URL.createObjectURL(file);
+  img.alt = file.name;
+  const details = document.createElement('div');
+  const title = document.createElement('p');
+  title.textContent = `${file.name}${prediction.resized ? ' (resized to 32x32)' : ''} · ${model}`;
+  details.append(title);
+  for (const top of prediction.top) {
+    const bar = document.createElement('div');
+    bar.className = 'bar';
+    bar.innerHTML = '<span class="label"></span><meter min="0" max="1"></meter><span class="value"></span>';
+    bar.querySelector('.label').textContent = top.label;
+    bar.querySelector('meter').value = top.probability;
+    bar.querySelector('meter').setAttribute('aria-label', `${top.label} probability`);
+    bar.querySelector('.value').textContent = percent(top.probability);
+    details.append(bar);
+  }
+  item.append(img, details);
+  return item;
+}
+
+// ---- Models ------------------------------------------------------------------------------------
+
+async function refreshModels() {
+  let models;
+  try {
+    models = await api('GET', '/models');
+  } catch (e) {
+    return;
+  }
+  const body = $('#model-list tbody');
+  body.replaceChildren();
+  const select = $('#predict-model');
+  const chosen = select.value;
+  select.replaceChildren(new Option('default', ''));
+  for (const m of [...models].reverse()) {
+    const row = body.insertRow();
+    cell(row, m.name, 'mono');
+    cell(row, m.architecture);
+    cell(row, percent(m.testAccuracy));
+    cell(row, new Date(m.createdAt).toLocaleString());
+    const action = cell(row, '');
+    if (m.default) {
+      action.textContent = 'default';
+      action.className = 'default';
+    } else {
+      action.append(button('Make default', () => makeDefault(m.name), { 'aria-label': `Make ${m.name} the default` }));
+    }
+    select.append(new Option(`${m.name} (${percent(m.testAccuracy)})`, m.name));
+  }
+  select.value = [...select.options].some((o) => o.value === chosen) ? chosen : '';
+}
+
+async function makeDefault(name) {
+  $('#models-error').textContent = '';
+  try {
+    await api('PUT', '/models/default', { model: name });
+    refreshModels();
+  } catch (e) {
+    $('#models-error').textContent = e.message;
+  }
+}
+
+// ---- Start -------------------------------------------------------------------------------------
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('#job-form').addEventListener('submit', submitJob);
+  $('#cancel-job').addEventListener('click', () => jobAction('DELETE', ''));
+  $('#resume-job').addEventListener('click', () => jobAction('POST', '/resume'));
+  $('#predict-files').addEventListener('change', (e) => classify([...e.target.files]));
+  const zone = $('#drop-zone');
+  zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    classify([...e.dataTransfer.files]);
+  });
+  showStatus();
+  fillForm();
+  refreshJobs().then(() => {
+    const running = jobs.find((j) => j.state === 'running') || jobs.at(-1);
+    if (running && !view.id) openJob(running.id);
+  });
+  refreshModels();
+  setInterval(refreshJobs, 5000);
+  setInterval(showStatus, 15000);
+});
