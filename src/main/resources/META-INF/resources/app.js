@@ -111,13 +111,30 @@ async function refreshJobs() {
   if (view.id) updateActions(jobs.find((j) => j.id === view.id)?.state);
 }
 
-async function fillForm() {
-  const recipes = await api('GET', '/recipes');
+let recipes = {};
+
+async function loadRecipes() {
+  recipes = await api('GET', '/recipes');
+  fillForm('seed');
+}
+
+/** Puts a recipe's every value in the form; the data set and the limits are left as they are. */
+function fillForm(name) {
   const form = $('#job-form');
-  for (const [name, value] of flatten(recipes.seed)) {
-    const input = form.elements.namedItem(name);
-    if (input && value != null) input.value = value;
+  for (const [field, value] of flatten(recipes[name])) {
+    const input = form.elements.namedItem(field);
+    if (!input || value == null || field.startsWith('dataset.')) continue;
+    if (input.type === 'checkbox') input.checked = value;
+    else input.value = value;
   }
+  form.elements.namedItem('recipe').value = name;
+  sgdOnly();
+}
+
+/** Momentum and Nesterov are SGD's: off (and not sent) for the other optimisers. */
+function sgdOnly() {
+  const sgd = $('#optimizer-name').value === 'sgd';
+  document.querySelectorAll('[data-sgd-only]').forEach((input) => { input.disabled = !sgd; });
 }
 
 /** [['optimizer.lr', 0.01], ...] for a nested spec. */
@@ -130,11 +147,12 @@ function flatten(object, prefix = '') {
 function specFromForm(form) {
   const spec = {};
   for (const input of form.querySelectorAll('input, select')) {
-    if (!input.name || input.value.trim() === '') continue;
+    if (!input.name || input.disabled || (input.type !== 'checkbox' && input.value.trim() === '')) continue;
     const path = input.name.split('.');
     let target = spec;
     path.slice(0, -1).forEach((key) => { target = target[key] = target[key] || {}; });
-    target[path.at(-1)] = input.type === 'number' ? Number(input.value) : input.value.trim();
+    target[path.at(-1)] = input.type === 'checkbox' ? input.checked
+      : input.type === 'number' ? Number(input.value) : input.value.trim();
   }
   return spec;
 }
@@ -490,8 +508,10 @@ document.addEventListener('DOMContentLoaded', () => {
     zone.classList.remove('over');
     classify([...e.dataTransfer.files]);
   });
+  $('#recipe').addEventListener('change', (e) => fillForm(e.target.value));
+  $('#optimizer-name').addEventListener('change', sgdOnly);
   showStatus();
-  fillForm();
+  loadRecipes();
   refreshJobs().then(() => {
     const running = jobs.find((j) => j.state === 'running') || jobs.at(-1);
     if (running && !view.id) openJob(running.id);

@@ -21,19 +21,21 @@ public final class DeviceBatches {
     private final int batchSize;
     private final Executor gatherer;
     private final DeviceNormalizer normalizer;
+    private final Augmentation.EpochDraws augmentation;
     private int nextStart;
     private CompletableFuture<HostBatch> pending;
 
-    /** A batch gathered in host memory, not yet on the device. */
-    private record HostBatch(ByteBuffer pixels, long[] labels) {
+    /** A batch gathered in host memory, not yet on the device; {@code gatherIndex} is its augmentation, or null. */
+    private record HostBatch(ByteBuffer pixels, long[] labels, long[] gatherIndex) {
     }
 
     /**
      * @param manager owns the normalisation constants; its device is where batches are made
      * @param gatherer runs the gathering of the next batch (a thread of its own keeps it parallel)
+     * @param augmentation what to do to each image of this epoch, decided while gathering
      */
     public DeviceBatches(ImageStore store, int[] order, int batchSize, Normalization normalization,
-            NDManager manager, Executor gatherer) {
+            NDManager manager, Executor gatherer, Augmentation.EpochDraws augmentation) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
         }
@@ -42,6 +44,7 @@ public final class DeviceBatches {
         this.batchSize = batchSize;
         this.gatherer = gatherer;
         this.normalizer = new DeviceNormalizer(normalization, manager);
+        this.augmentation = augmentation;
         this.pending = gatherAsync(0);
     }
 
@@ -69,7 +72,7 @@ public final class DeviceBatches {
     public NDList next(NDManager manager) {
         HostBatch batch = pending.join();
         pending = nextStart < order.length ? gatherAsync(nextStart) : null;
-        NDArray images = normalizer.images(batch.pixels(), batch.labels().length, manager);
+        NDArray images = normalizer.images(batch.pixels(), batch.labels().length, batch.gatherIndex(), manager);
         return new NDList(images, manager.create(batch.labels()));
     }
 
@@ -88,6 +91,6 @@ public final class DeviceBatches {
             labels[i - start] = store.label(order[i]);
         }
         pixels.flip();
-        return new HostBatch(pixels, labels);
+        return new HostBatch(pixels, labels, augmentation.gatherIndex(start / batchSize, end - start));
     }
 }

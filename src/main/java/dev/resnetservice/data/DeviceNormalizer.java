@@ -32,9 +32,20 @@ public final class DeviceNormalizer {
      * as a normalised float32 NCHW array in {@code manager}, on its device.
      */
     public NDArray images(ByteBuffer pixels, int count, NDManager manager) {
-        try (NDArray uint8 = manager.create(pixels,
-                new Shape(count, ImageStore.CHANNELS, ImageStore.HEIGHT, ImageStore.WIDTH), DataType.UINT8)) {
-            return uint8.toType(DataType.FLOAT32, false).muli(scale).subi(shift);
+        return images(pixels, count, null, manager);
+    }
+
+    /** The same, with an {@link Augmentation#gatherIndex} applied on the device first (null for none). */
+    public NDArray images(ByteBuffer pixels, int count, long[] gatherIndex, NDManager manager) {
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray uint8 = scratch.create(pixels,
+                    new Shape(count, ImageStore.CHANNELS, ImageStore.HEIGHT, ImageStore.WIDTH), DataType.UINT8);
+            if (gatherIndex != null) {
+                uint8 = Augmentation.apply(uint8, gatherIndex, scratch);
+            }
+            NDArray images = uint8.toType(DataType.FLOAT32, false).muli(scale).subi(shift);
+            images.attach(manager);
+            return images;
         }
     }
 }

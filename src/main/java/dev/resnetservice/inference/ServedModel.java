@@ -12,6 +12,7 @@ import dev.resnetservice.data.DeviceNormalizer;
 import dev.resnetservice.model.Architecture;
 import dev.resnetservice.model.Checkpoint;
 import dev.resnetservice.model.CheckpointStore;
+import dev.resnetservice.model.ClassProbabilities;
 import dev.resnetservice.model.ResNet18;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -66,8 +67,10 @@ final class ServedModel implements AutoCloseable {
             images.forEach(pixels::put);
             pixels.flip();
             NDArray input = normalizer.images(pixels, images.size(), batch);
-            NDArray probabilities = model.getBlock().forward(parameters, new NDList(input), false)
-                    .singletonOrThrow().softmax(1);
+            // Served as it was measured: with the mirror averaged in when it was trained that way.
+            NDArray probabilities = ClassProbabilities.log(
+                    x -> model.getBlock().forward(parameters, new NDList(x), false).singletonOrThrow(),
+                    input, checkpoint.manifest().testTimeAugmentation()).exp();
             float[] flat = probabilities.toFloatArray();
             int classes = classes().size();
             float[][] rows = new float[images.size()][];

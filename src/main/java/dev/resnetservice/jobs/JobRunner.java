@@ -9,6 +9,7 @@ import dev.resnetservice.data.Datasets;
 import dev.resnetservice.model.Checkpoint;
 import dev.resnetservice.model.CheckpointStore;
 import dev.resnetservice.model.CorruptCheckpointException;
+import dev.resnetservice.model.ModelCard;
 import dev.resnetservice.model.ResNet18;
 import dev.resnetservice.training.EpochMetrics;
 import dev.resnetservice.training.Progress;
@@ -63,7 +64,7 @@ public class JobRunner {
             Cifar10Dataset data = datasets.load(spec.dataset().path());
             data = new Cifar10Dataset(data.train().first(spec.limitTrain()), data.test().first(spec.limitTest()),
                     data.classes());
-            TrainingRecipe recipe = spec.recipe();
+            TrainingRecipe recipe = spec.trainingRecipe();
             boolean complete;
             try (Model model = Model.newInstance(job.id(), device, "PyTorch")) {
                 model.setBlock(ResNet18.build(recipe.architecture(), data.classes().size()));
@@ -168,9 +169,10 @@ public class JobRunner {
         public void onEpoch(EpochMetrics metrics, Model model) {
             updates.event(job.id(), JobEvent.EPOCH, metrics);
             try {
+                ModelCard card = new ModelCard(recipe.architecture(), data.classes(), recipe.normalization(),
+                        recipe.testTimeAugmentation(), mapper.valueToTree(job.spec()));
                 Checkpoint checkpoint = checkpoints.write(store.checkpointsDir(job.id()), metrics.epoch(),
-                        model.getBlock(), recipe.architecture(), data.classes(), recipe.normalization(),
-                        mapper.valueToTree(metrics));
+                        model.getBlock(), card, mapper.valueToTree(metrics));
                 CheckpointRef ref = reference(checkpoint);
                 updates.event(job.id(), JobEvent.CHECKPOINT, ref);
                 job = updates.save(job.epochDone(metrics, ref));

@@ -1,27 +1,43 @@
 package dev.resnetservice.jobs;
 
+import dev.resnetservice.data.Augmentation;
 import dev.resnetservice.model.Architecture;
+import dev.resnetservice.training.LearningRateSchedule;
 import dev.resnetservice.training.TrainingRecipe;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * What POST /jobs asks for. Every field is optional; a missing one takes the seed recipe's
- * value, so {@code {}} trains the seed recipe. Checked here, once, naming the field.
+ * What POST /jobs asks for. Every field is optional: {@code recipe} names a preset ({@code seed},
+ * the default, or {@code fast}) and every field left out takes the preset's value, so {@code {}}
+ * trains the seed recipe and a field given explicitly always wins. Checked here, once, naming the
+ * field. Once constructed every field is resolved, so GET /jobs/&lt;id&gt; and the checkpoint
+ * manifests show exactly what ran.
  */
 public record JobSpec(
+        String recipe,
         String model,
         DatasetSpec dataset,
         Integer epochs,
         Integer batchSize,
         OptimizerSpec optimizer,
+        ScheduleSpec schedule,
+        AugmentSpec augment,
+        Double labelSmoothing,
+        Boolean tta,
         Long seed,
         String device,
         Integer limitTrain,
         Integer limitTest) {
 
     public static final String CIFAR10_BINARY = "cifar10-binary";
+    public static final Map<String, TrainingRecipe> RECIPES = Map.of("seed", TrainingRecipe.seed(),
+            "fast", TrainingRecipe.fast());
     private static final Set<String> DEVICES = Set.of("auto", "cpu", "gpu");
+    private static final List<String> OPTIMIZERS = List.of(TrainingRecipe.ADAM, TrainingRecipe.ADAMW,
+            TrainingRecipe.SGD);
 
     /** Where the images come from; a null path means the home folder's CIFAR-10. */
     public record DatasetSpec(String format, String path) {
@@ -37,32 +53,95 @@ public record JobSpec(
         }
     }
 
-    public record OptimizerSpec(String name, Double lr, Double weightDecay) {
+    /** {@code momentum} and {@code nesterov} are SGD's; they are null for adam and adamw. */
+    public record OptimizerSpec(String name, Double lr, Double weightDecay, Double momentum, Boolean nesterov) {
         public OptimizerSpec {
-            TrainingRecipe seed = TrainingRecipe.seed();
-            name = Objects.requireNonNullElse(name, "adam");
-            lr = Objects.requireNonNullElse(lr, seed.learningRate());
-            weightDecay = Objects.requireNonNullElse(weightDecay, seed.weightDecay());
-            if (!"adam".equals(name)) {
-                throw new InvalidSpecException("optimizer.name", "unknown optimizer '" + name + "', expected adam");
+            if (name != null && !OPTIMIZERS.contains(name)) {
+                throw new InvalidSpecException("optimizer.name", "unknown optimizer '" + name + "', expected one of "
+                        + OPTIMIZERS);
             }
-            if (!Double.isFinite(lr) || lr <= 0) {
+            if (lr != null && !(Double.isFinite(lr) && lr > 0)) {
                 throw new InvalidSpecException("optimizer.lr", "must be a finite number > 0, got " + lr);
             }
-            if (!Double.isFinite(weightDecay) || weightDecay < 0) {
+            if (weightDecay != null && !(Double.isFinite(weightDecay) && weightDecay >= 0)) {
                 throw new InvalidSpecException("optimizer.weightDecay", "must be a finite number >= 0, got " + weightDecay);
             }
+            if (momentum != null && !(momentum >= 0 && momentum < 1)) {
+                throw new InvalidSpecException("optimizer.momentum", "must be >= 0 and < 1, got " + momentum);
+            }
+        }
+
+        /** Given fields win; the rest come from the preset, or PyTorch's defaults for another optimiser. */
+        OptimizerSpec resolve(TrainingRecipe.OptimizerSettings preset) {
+            String resolvedName = Objects.requireNonNullElse(name, preset.name());
+            boolean samePreset = resolvedName.equals(preset.name());
+            double resolvedLr = Objects.requireNonNullElse(lr, preset.learningRate());
+            double resolvedDecay = Objects.requireNonNullElse(weightDecay, samePreset ? preset.weightDecay() : 0.0);
+            if (!TrainingRecipe.SGD.equals(resolvedName)) {
+                if (momentum != null || nesterov != null) {
+                    throw new InvalidSpecException(momentum != null ? "optimizer.momentum" : "optimizer.nesterov",
+                            "applies to sgd only, not " + resolvedName);
+                }
+                return new OptimizerSpec(resolvedName, resolvedLr, resolvedDecay, null, null);
+            }
+            double resolvedMomentum = Objects.requireNonNullElse(momentum, samePreset ? preset.momentum() : 0.0);
+            boolean resolvedNesterov = Objects.requireNonNullElse(nesterov, samePreset && preset.nesterov());
+            if (resolvedNesterov && resolvedMomentum == 0) {
+                throw new InvalidSpecException("optimizer.nesterov", "needs momentum > 0");
+            }
+            return new OptimizerSpec(resolvedName, resolvedLr, resolvedDecay, resolvedMomentum, resolvedNesterov);
+        }
+    }
+
+    public record ScheduleSpec(String name, Double warmupEpochs) {
+        public ScheduleSpec {
+            if (name != null && !LearningRateSchedule.NAMES.contains(name)) {
+                throw new InvalidSpecException("schedule.name", "unknown schedule '" + name + "', expected one of "
+                        + LearningRateSchedule.NAMES);
+            }
+            if (warmupEpochs != null && !(Double.isFinite(warmupEpochs) && warmupEpochs >= 0)) {
+                throw new InvalidSpecException("schedule.warmupEpochs", "must be a number >= 0, got " + warmupEpochs);
+            }
+        }
+
+        ScheduleSpec resolve(TrainingRecipe.Schedule preset, int epochs) {
+            ScheduleSpec resolved = new ScheduleSpec(Objects.requireNonNullElse(name, preset.name()),
+                    Objects.requireNonNullElse(warmupEpochs, Math.min(preset.warmupEpochs(), epochs / 5.0)));
+            if (resolved.warmupEpochs() >= epochs) {
+                throw new InvalidSpecException("schedule.warmupEpochs", "must be less than epochs (" + epochs
+                        + "), got " + resolved.warmupEpochs());
+            }
+            return resolved;
+        }
+    }
+
+    /** {@code crop}: pixels of zero padding before a random 32x32 crop; {@code flip}: mirror half the images. */
+    public record AugmentSpec(Integer crop, Boolean flip) {
+        public AugmentSpec {
+            if (crop != null && (crop < 0 || crop > Augmentation.MAX_CROP)) {
+                throw new InvalidSpecException("augment.crop", "must be between 0 and " + Augmentation.MAX_CROP
+                        + ", got " + crop);
+            }
+        }
+
+        AugmentSpec resolve(Augmentation preset) {
+            return new AugmentSpec(Objects.requireNonNullElse(crop, preset.crop()),
+                    Objects.requireNonNullElse(flip, preset.flip()));
         }
     }
 
     public JobSpec {
-        TrainingRecipe seedRecipe = TrainingRecipe.seed();
-        model = Objects.requireNonNullElse(model, seedRecipe.architecture().id());
+        recipe = Objects.requireNonNullElse(recipe, "seed");
+        TrainingRecipe preset = RECIPES.get(recipe);
+        if (preset == null) {
+            throw new InvalidSpecException("recipe", "unknown recipe '" + recipe + "', expected one of "
+                    + RECIPES.keySet().stream().sorted().toList());
+        }
+        model = Objects.requireNonNullElse(model, preset.architecture().id());
         dataset = Objects.requireNonNullElseGet(dataset, () -> new DatasetSpec(null, null));
-        epochs = Objects.requireNonNullElse(epochs, seedRecipe.epochs());
-        batchSize = Objects.requireNonNullElse(batchSize, seedRecipe.batchSize());
-        optimizer = Objects.requireNonNullElseGet(optimizer, () -> new OptimizerSpec(null, null, null));
-        seed = Objects.requireNonNullElse(seed, seedRecipe.randomSeed());
+        epochs = Objects.requireNonNullElse(epochs, preset.epochs());
+        batchSize = Objects.requireNonNullElse(batchSize, preset.batchSize());
+        seed = Objects.requireNonNullElse(seed, preset.randomSeed());
         device = Objects.requireNonNullElse(device, "auto");
         try {
             Architecture.fromId(model);
@@ -71,6 +150,17 @@ public record JobSpec(
         }
         requireBetween("epochs", epochs, 1, 1000);
         requireBetween("batchSize", batchSize, 1, 4096);
+        optimizer = Objects.requireNonNullElseGet(optimizer, () -> new OptimizerSpec(null, null, null, null, null))
+                .resolve(preset.optimizer());
+        schedule = Objects.requireNonNullElseGet(schedule, () -> new ScheduleSpec(null, null))
+                .resolve(preset.schedule(), epochs);
+        augment = Objects.requireNonNullElseGet(augment, () -> new AugmentSpec(null, null))
+                .resolve(preset.augmentation());
+        labelSmoothing = Objects.requireNonNullElse(labelSmoothing, preset.labelSmoothing());
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 0.5)) {
+            throw new InvalidSpecException("labelSmoothing", "must be between 0 and 0.5, got " + labelSmoothing);
+        }
+        tta = Objects.requireNonNullElse(tta, preset.testTimeAugmentation());
         if (!DEVICES.contains(device)) {
             throw new InvalidSpecException("device", "unknown device '" + device + "', expected auto, cpu or gpu");
         }
@@ -84,15 +174,25 @@ public record JobSpec(
 
     /** The seed recipe, every field at its default. */
     public static JobSpec defaults() {
-        return new JobSpec(null, null, null, null, null, null, null, null, null);
+        return preset("seed");
     }
 
-    /** The recipe this spec trains: the seed recipe with the spec's choices. */
-    public TrainingRecipe recipe() {
-        TrainingRecipe seedRecipe = TrainingRecipe.seed();
+    /** A preset, every field at its value. */
+    public static JobSpec preset(String recipe) {
+        return new JobSpec(recipe, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** The recipe this spec trains: the preset with the spec's choices. */
+    public TrainingRecipe trainingRecipe() {
+        TrainingRecipe preset = RECIPES.get(recipe);
         return new TrainingRecipe(Architecture.fromId(model), epochs, batchSize,
-                Math.max(batchSize, seedRecipe.evalBatchSize()), optimizer.lr(), optimizer.weightDecay(),
-                seed, seedRecipe.normalization());
+                Math.max(batchSize, preset.evalBatchSize()),
+                new TrainingRecipe.OptimizerSettings(optimizer.name(), optimizer.lr(), optimizer.weightDecay(),
+                        Objects.requireNonNullElse(optimizer.momentum(), 0.0),
+                        Objects.requireNonNullElse(optimizer.nesterov(), false)),
+                new TrainingRecipe.Schedule(schedule.name(), schedule.warmupEpochs()),
+                new Augmentation(augment.crop(), augment.flip()), labelSmoothing, tta, seed,
+                preset.normalization());
     }
 
     private static void requireBetween(String field, int value, int min, int max) {

@@ -5,6 +5,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The job specs a POST /jobs body starts from, by name, fully resolved: the web page's form fills itself from these. */
 @Path("/recipes")
@@ -13,6 +14,8 @@ public class RecipeResource {
 
     @GET
     public Map<String, JobSpec> list() {
-        return Map.of("seed", JobSpec.defaults());
+        Map<String, JobSpec> presets = new TreeMap<>();
+        JobSpec.RECIPES.keySet().forEach(name -> presets.put(name, JobSpec.preset(name)));
+        return presets;
     }
 }

@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
  * What {@code epoch-NNNN.json} says about the parameter file beside it: enough to rebuild the
  * network ({@code architecture}, {@code classes}), feed it ({@code normalization}) and trust it
  * ({@code sha256}, {@code paramsBytes}). {@code metrics} is the epoch event's data as the trainer
- * reported it.
+ * reported it; {@code testTimeAugmentation} says the model is served as it was measured, on the
+ * image and its mirror; {@code spec} is the job's fully resolved spec, to repeat the run (null in
+ * manifests written before it was recorded).
  */
 public record CheckpointManifest(
         int epoch,
@@ -24,7 +26,9 @@ public record CheckpointManifest(
         String paramsFile,
         long paramsBytes,
         Instant createdAt,
-        JsonNode metrics) {
+        JsonNode metrics,
+        boolean testTimeAugmentation,
+        JsonNode spec) {
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern PARAMS_FILE = Pattern.compile("epoch-\\d{4,}\\.params");
@@ -51,5 +55,7 @@ public record CheckpointManifest(
         }
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(metrics, "metrics");
+        // Jackson reads a JSON null into a JsonNode as NullNode: one "absent", not two.
+        spec = spec == null || spec.isNull() ? null : spec;
     }
 }

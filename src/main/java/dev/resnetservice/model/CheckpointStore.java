@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.resnetservice.data.Normalization;
 import dev.resnetservice.storage.AtomicFile;
 import org.jboss.logging.Logger;
 
@@ -68,8 +67,8 @@ public class CheckpointStore {
      * Saves {@code block}'s parameters (initialized) and a manifest for them. {@code metrics} is
      * the epoch event's data.
      */
-    public Checkpoint write(Path checkpointsDir, int epoch, Block block, Architecture architecture,
-            List<String> classes, Normalization normalization, JsonNode metrics) throws IOException {
+    public Checkpoint write(Path checkpointsDir, int epoch, Block block, ModelCard card, JsonNode metrics)
+            throws IOException {
         long parameterCount = ResNet18.trainableParameterCount(block);
         String name = String.format(Locale.ROOT, "epoch-%04d", epoch);
         Path params = checkpointsDir.resolve(name + ".params");
@@ -80,10 +79,10 @@ public class CheckpointStore {
             // Flushed, not closed: AtomicFile fsyncs and closes the file itself.
             data.flush();
         });
-        CheckpointManifest manifest = new CheckpointManifest(epoch, architecture.id(),
-                parameterCount, classes, normalization,
+        CheckpointManifest manifest = new CheckpointManifest(epoch, card.architecture().id(),
+                parameterCount, card.classes(), card.normalization(),
                 HexFormat.of().formatHex(sha256.digest()), params.getFileName().toString(),
-                Files.size(params), Instant.now(), metrics);
+                Files.size(params), Instant.now(), metrics, card.testTimeAugmentation(), card.spec());
         Path manifestFile = checkpointsDir.resolve(name + ".json");
         AtomicFile.write(manifestFile, writer.writeValueAsBytes(manifest));
         return new Checkpoint(epoch, params, manifestFile, manifest);

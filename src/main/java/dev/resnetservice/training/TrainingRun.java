@@ -5,19 +5,23 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Adam;
+import ai.djl.training.optimizer.AdamW;
+import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import dev.resnetservice.data.Augmentation;
 import dev.resnetservice.data.BatchSampler;
 import dev.resnetservice.data.Cifar10Dataset;
 import dev.resnetservice.data.DeviceBatches;
 import dev.resnetservice.data.ImageStore;
+import dev.resnetservice.model.ClassProbabilities;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
@@ -56,9 +60,8 @@ public final class TrainingRun {
      */
     public boolean run(int firstEpoch) {
         Device device = model.getNDManager().getDevice();
-        // Adam's bias correction counts steps: a resumed run continues at the step it stopped.
-        int stepsDone = (firstEpoch - 1) * recipe.stepsPerEpoch(train.size());
-        DefaultTrainingConfig config = trainingConfig(recipe, device, stepsDone);
+        int stepsPerEpoch = recipe.stepsPerEpoch(train.size());
+        DefaultTrainingConfig config = trainingConfig(recipe, device, stepsPerEpoch, (firstEpoch - 1) * stepsPerEpoch);
         ExecutorService gatherer = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "batch-gatherer");
             thread.setDaemon(true);
@@ -93,23 +96,34 @@ public final class TrainingRun {
         }
     }
 
-    /** Cross-entropy and the recipe's Adam (L2 weight decay, constant rate) on one device. */
-    static DefaultTrainingConfig trainingConfig(TrainingRecipe recipe, Device device, int stepsDone) {
-        return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(Adam.builder()
-                        .optLearningRateTracker(Tracker.fixed((float) recipe.learningRate()))
-                        .optWeightDecays((float) recipe.weightDecay())
-                        .optBeginNumUpdate(stepsDone)
-                        .build())
+    /** The recipe's loss and optimiser, its learning rate scheduled per step, on one device. */
+    static DefaultTrainingConfig trainingConfig(TrainingRecipe recipe, Device device, int stepsPerEpoch, int stepsDone) {
+        return new DefaultTrainingConfig(new LabelSmoothingCrossEntropy(recipe.labelSmoothing()))
+                .optOptimizer(optimizer(recipe, LearningRateSchedule.of(recipe, stepsPerEpoch), stepsDone))
                 .optDevices(new Device[] {device});
+    }
+
+    private static Optimizer optimizer(TrainingRecipe recipe, Tracker learningRate, int stepsDone) {
+        TrainingRecipe.OptimizerSettings settings = recipe.optimizer();
+        float weightDecay = (float) settings.weightDecay();
+        // Adam's bias correction and the schedule count steps: a resumed run continues at the step it stopped.
+        return switch (settings.name()) {
+            case TrainingRecipe.ADAMW -> AdamW.builder().optLearningRateTracker(learningRate)
+                    .optWeightDecays(weightDecay).optBeginNumUpdate(stepsDone).build();
+            case TrainingRecipe.SGD -> MomentumSgd.builder().learningRate(learningRate)
+                    .momentum((float) settings.momentum()).nesterov(settings.nesterov())
+                    .optWeightDecays(weightDecay).optBeginNumUpdate(stepsDone).build();
+            default -> Adam.builder().optLearningRateTracker(learningRate)
+                    .optWeightDecays(weightDecay).optBeginNumUpdate(stepsDone).build();
+        };
     }
 
     /** One epoch of training; the mean batch loss, or null when cancelled. */
     private Double trainEpoch(Trainer trainer, int epoch, ExecutorService gatherer) {
         int[] order = BatchSampler.order(train.size(), recipe.randomSeed(), epoch);
         try (NDManager epochManager = trainer.getManager().newSubManager()) {
-            DeviceBatches batches = new DeviceBatches(train, order, recipe.batchSize(),
-                    recipe.normalization(), epochManager, gatherer);
+            DeviceBatches batches = new DeviceBatches(train, order, recipe.batchSize(), recipe.normalization(),
+                    epochManager, gatherer, recipe.augmentation().draws(recipe.randomSeed(), epoch));
             ProgressClock clock = new ProgressClock(epoch, batches.batches());
             double lossSum = 0;
             int batch = 0;
@@ -137,28 +151,34 @@ public final class TrainingRun {
     private record Evaluation(double loss, double accuracy) {
     }
 
-    /** The test split in eval mode (BatchNorm running statistics) with gradients off. */
+    /**
+     * The test split in eval mode (BatchNorm running statistics) with gradients off, with the
+     * recipe's test-time augmentation. The test loss is plain cross entropy, without label
+     * smoothing, so it compares across recipes.
+     */
     private Evaluation evaluate(Trainer trainer, ExecutorService gatherer) {
         LOG.infof("evaluating %d test images", test.size());
         // Grad mode is per thread and a GradientCollector may have left it on for this one.
         JniUtils.setGradMode(false);
         try (NDManager evalManager = trainer.getManager().newSubManager()) {
             DeviceBatches batches = new DeviceBatches(test, DeviceBatches.inOrder(test.size()),
-                    recipe.evalBatchSize(), recipe.normalization(), evalManager, gatherer);
+                    recipe.evalBatchSize(), recipe.normalization(), evalManager, gatherer,
+                    Augmentation.none().draws(recipe.randomSeed(), 0));
             double lossSum = 0;
             long correct = 0;
-            int batch = 0;
             while (batches.hasNext()) {
                 try (NDManager batchManager = evalManager.newSubManager()) {
                     NDList data = batches.next(batchManager);
-                    NDList logits = trainer.evaluate(new NDList(data.get(0)));
-                    lossSum += trainer.getLoss().evaluate(new NDList(data.get(1)), logits).getFloat();
-                    correct += logits.singletonOrThrow().argMax(1).toType(DataType.INT64, false)
+                    NDArray logProbabilities = ClassProbabilities.log(
+                            x -> trainer.evaluate(new NDList(x)).singletonOrThrow(), data.get(0),
+                            recipe.testTimeAugmentation());
+                    lossSum -= logProbabilities.get(new NDIndex().addAllDim().addPickDim(data.get(1)))
+                            .sum().getFloat();
+                    correct += logProbabilities.argMax(1).toType(DataType.INT64, false)
                             .eq(data.get(1)).sum().getLong();
-                    batch++;
                 }
             }
-            return new Evaluation(lossSum / batch, (double) correct / test.size());
+            return new Evaluation(lossSum / test.size(), (double) correct / test.size());
         }
     }
 

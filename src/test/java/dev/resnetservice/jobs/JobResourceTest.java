@@ -13,7 +13,12 @@ import static dev.resnetservice.testdata.JobApi.submitLong;
 import static dev.resnetservice.testdata.JobApi.waitFor;
 import static dev.resnetservice.testdata.JobApi.waitForEnd;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resnetservice.data.Cifar10Reader;
+import dev.resnetservice.testdata.JobApi;
 import dev.resnetservice.testdata.SyntheticCifar10;
+import dev.resnetservice.testdata.TestImages;
 import dev.resnetservice.testdata.TestHome;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -96,8 +101,43 @@ class JobResourceTest {
     }
 
     @Test
-    void recipesShowTheSeedRecipeFullyResolved() {
+    void theFastPresetTrainsAndRecordsItsResolvedSpecInTheJobAndTheManifest() throws IOException {
+        String id = submit(Map.of("recipe", "fast", "epochs", 2, "batchSize", 64, "limitTrain", 256,
+                "limitTest", 64));
+        JsonPath job = waitForEnd(id, Duration.ofMinutes(5));
+        assertEquals("succeeded", job.getString("state"), job.prettify());
+        assertEquals("resnet18-cifar", job.getString("spec.model"));
+        assertEquals(Map.of("name", "sgd", "lr", 0.4f, "weightDecay", 5e-4f, "momentum", 0.9f, "nesterov", true),
+                job.getMap("spec.optimizer"));
+        // The preset's 6 warm-up epochs, cut to a fifth of the 2 epochs asked for.
+        assertEquals(Map.of("name", "onecycle", "warmupEpochs", 0.4f), job.getMap("spec.schedule"));
+        assertEquals(Map.of("crop", 4, "flip", true), job.getMap("spec.augment"));
+        assertEquals(0.1f, job.getFloat("spec.labelSmoothing"));
+        assertTrue(job.getBoolean("spec.tta"));
+        assertTrue(Double.isFinite(job.getDouble("history[1].trainLoss")), job.prettify());
+
+        JsonNode manifest = new ObjectMapper().readTree(
+                home().resolve("jobs").resolve(id).resolve("checkpoints").resolve("epoch-0002.json").toFile());
+        assertTrue(manifest.get("testTimeAugmentation").asBoolean());
+        assertEquals(new ObjectMapper().readTree(given().get("/jobs/" + id).then().extract().body().asString())
+                .get("spec"), manifest.get("spec"));
+        assertEquals("resnet18-cifar", manifest.get("architecture").asText());
+
+        // Served as measured, the mirror averaged in: still one probability distribution per image.
+        byte[] png = TestImages.png(TestImages.record(Cifar10Reader.read(JobApi.data()).test(), 0));
+        List<Float> probabilities = given().contentType("image/png").body(png)
+                .when().post("/predict?topk=10&model=" + id)
+                .then().statusCode(200).body("model", equalTo(id + "@2"))
+                .extract().jsonPath().getList("predictions[0].top.probability", Float.class);
+        assertEquals(1.0, probabilities.stream().mapToDouble(Float::doubleValue).sum(), 1e-4);
+    }
+
+    @Test
+    void recipesShowTheSeedAndFastPresetsFullyResolved() {
         given().get("/recipes").then().statusCode(200).contentType("application/json")
+                .body("fast.model", equalTo("resnet18-cifar"))
+                .body("fast.optimizer.nesterov", equalTo(true))
+                .body("fast.tta", equalTo(true))
                 .body("seed.model", equalTo("resnet18"))
                 .body("seed.epochs", equalTo(8))
                 .body("seed.batchSize", equalTo(256))

@@ -34,6 +34,7 @@ class CheckpointStoreTest {
 
     private static final List<String> CLASSES = List.of("airplane", "automobile", "bird", "cat", "deer",
             "dog", "frog", "horse", "ship", "truck");
+    private static final ModelCard CARD = new ModelCard(Architecture.RESNET18, CLASSES, Normalization.cifar10(), false, null);
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final CheckpointStore store = new CheckpointStore(mapper);
@@ -85,8 +86,7 @@ class CheckpointStoreTest {
     void loadedBlockGivesIdenticalOutputs() throws Exception {
         try (NDManager manager = newManager()) {
             Block saved = initialized(manager);
-            Checkpoint checkpoint = store.write(dir, 1, saved, Architecture.RESNET18, CLASSES,
-                    Normalization.cifar10(), metrics());
+            Checkpoint checkpoint = store.write(dir, 1, saved, CARD, metrics());
             Block loaded = ResNet18.build(Architecture.RESNET18, CLASSES.size());
             store.load(checkpoint, loaded, manager);
 
@@ -168,8 +168,7 @@ class CheckpointStoreTest {
     }
 
     private Checkpoint write(int epoch, NDManager manager) throws IOException {
-        return store.write(dir, epoch, initialized(manager), Architecture.RESNET18, CLASSES,
-                Normalization.cifar10(), metrics());
+        return store.write(dir, epoch, initialized(manager), CARD, metrics());
     }
 
     private JsonNode metrics() {

@@ -37,10 +37,7 @@ public final class TrainingBenchmark {
     public static void main(String[] args) {
         int images = Integer.getInteger("benchmark.images", 2560);
         int epochs = Integer.getInteger("benchmark.epochs", 2);
-        TrainingRecipe seed = TrainingRecipe.seed();
-        TrainingRecipe recipe = new TrainingRecipe(seed.architecture(), epochs + 1, seed.batchSize(),
-                seed.evalBatchSize(), seed.learningRate(), seed.weightDecay(), seed.randomSeed(),
-                seed.normalization());
+        TrainingRecipe recipe = TrainingRecipe.seed().withEpochs(epochs + 1);
         Cifar10Dataset data = Cifar10Reader.read(
                 SyntheticCifar10.write(Path.of("target/benchmark-data"), images, images, 1));
         boolean tuned = Boolean.parseBoolean(System.getProperty("benchmark.malloc-tuning", "true")) && MallocTuning.apply();
@@ -104,7 +101,8 @@ public final class TrainingBenchmark {
 
     /** forward, backward and Adam step over tensors made before the clock starts. */
     private static double[] bareLoop(TrainingRecipe recipe, Cifar10Dataset data) {
-        DefaultTrainingConfig config = TrainingRun.trainingConfig(recipe, Device.cpu(), 0);
+        DefaultTrainingConfig config = TrainingRun.trainingConfig(recipe, Device.cpu(),
+                recipe.stepsPerEpoch(data.train().size()), 0);
         ExecutorService gatherer = Executors.newSingleThreadExecutor();
         try (Model model = Model.newInstance("bare", Device.cpu(), "PyTorch");
                 NDManager manager = NDManager.newBaseManager(Device.cpu())) {
@@ -154,7 +152,7 @@ public final class TrainingBenchmark {
     private static List<NDList> onDevice(int size, int batchSize, Cifar10Dataset data, boolean train,
             NDManager manager, TrainingRecipe recipe, ExecutorService gatherer) {
         DeviceBatches batches = new DeviceBatches(train ? data.train() : data.test(), DeviceBatches.inOrder(size),
-                batchSize, recipe.normalization(), manager, gatherer);
+                batchSize, recipe.normalization(), manager, gatherer, recipe.augmentation().draws(recipe.randomSeed(), 1));
         List<NDList> all = new ArrayList<>();
         while (batches.hasNext()) {
             all.add(batches.next(manager));
