@@ -2,6 +2,7 @@ package dev.resnetservice.training;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
@@ -64,6 +65,9 @@ public final class MomentumSgd extends Optimizer {
             try (NDArray step = d.mul(lr)) {
                 weight.subi(step);
             }
+            // DJL's PyTorch optimisers clear the gradient after their update (its collector does
+            // not); without this, gradients pile up from step to step.
+            JniUtils.zeroGrad((PtNDArray) weight);
         } finally {
             JniUtils.setGradMode(gradMode);
         }

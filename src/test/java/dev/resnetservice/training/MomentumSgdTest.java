@@ -2,8 +2,10 @@ package dev.resnetservice.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import org.junit.jupiter.api.AfterEach;
@@ -51,6 +53,20 @@ class MomentumSgdTest {
         assertArrayEquals(new float[] {0.949f, -2.008f}, after[0], 1e-6f);
         assertArrayEquals(new float[] {0.932151f, -2.0531919f}, after[1], 1e-6f);
         assertArrayEquals(new float[] {0.89605474f, -2.0718114f}, after[2], 1e-6f);
+    }
+
+    @Test
+    void clearsTheParametersGradientAfterTheStepAsDjlsPyTorchOptimizersDo() {
+        NDArray weight = manager.create(new float[] {1f, -2f});
+        weight.setRequiresGradient(true);
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            collector.backward(weight.mul(weight).sum());
+        }
+        assertArrayEquals(new float[] {2f, -4f}, weight.getGradient().toFloatArray());
+        MomentumSgd.builder().learningRate(Tracker.fixed(0.1f)).momentum(0.9f).build()
+                .update("w", weight, weight.getGradient().duplicate());
+        assertArrayEquals(new float[] {0.8f, -1.6f}, weight.toFloatArray(), 1e-6f);
+        assertArrayEquals(new float[] {0f, 0f}, weight.getGradient().toFloatArray());
     }
 
     @Test
