@@ -1,6 +1,7 @@
 package dev.resnetservice.training;
 
 import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -26,7 +27,8 @@ import java.util.concurrent.Executors;
 /**
  * Seed recipe throughput on generated data: (a) the service's epoch loop ({@link TrainingRun},
  * data pipeline included) against (b) a bare DJL forward/backward/step loop over batches already
- * on the device. Each side trains one warm-up epoch, then the measured ones.
+ * on the device, timed part by part, and (c) the same step in PyTorch ({@link PyTorchReference})
+ * when it is installed. Each DJL side trains one warm-up epoch, then the measured ones.
  *
  * <p>Run: {@code mvn -B -ntp -Pbenchmark verify} (options: -Dbenchmark.images=2560
  * -Dbenchmark.epochs=2 -Dbenchmark.rounds=2
@@ -49,26 +51,46 @@ public final class TrainingBenchmark {
         int rounds = Integer.getInteger("benchmark.rounds", 2);
         // Rounds alternate which side goes first and the best figure of each side counts: on a
         // shared 2-core machine, interference only ever slows a run down.
-        double[] bare = {0, 0};
+        Bare bare = null;
         double[] service = {0, 0};
         for (int round = 0; round < rounds; round++) {
             boolean serviceFirst = round % 2 == 1;
-            double[] a = serviceFirst ? serviceLoop(recipe, data) : bareLoop(recipe, data);
-            double[] b = serviceFirst ? bareLoop(recipe, data) : serviceLoop(recipe, data);
-            double[] s = serviceFirst ? a : b;
-            double[] r = serviceFirst ? b : a;
+            double[] s = serviceFirst ? serviceLoop(recipe, data) : null;
+            Bare r = bareLoop(recipe, data);
+            s = serviceFirst ? s : serviceLoop(recipe, data);
             System.out.printf(Locale.ROOT, "round %d: bare %.1f / %.1f, service %.1f / %.1f img/s (train / test)%n",
-                    round + 1, r[0], r[1], s[0], s[1]);
+                    round + 1, r.train(), r.test(), s[0], s[1]);
+            bare = bare == null || r.train() > bare.train() ? r : bare;
             for (int i = 0; i < 2; i++) {
-                bare[i] = Math.max(bare[i], r[i]);
                 service[i] = Math.max(service[i], s[i]);
             }
         }
-        System.out.printf(Locale.ROOT, "%-22s %12s %12s%n", "loop", "train img/s", "test img/s");
-        System.out.printf(Locale.ROOT, "%-22s %12.1f %12.1f%n", "bare DJL", bare[0], bare[1]);
-        System.out.printf(Locale.ROOT, "%-22s %12.1f %12.1f%n", "service epoch loop", service[0], service[1]);
-        System.out.printf(Locale.ROOT, "%-22s %12.3f %12.3f%n", "service / bare", service[0] / bare[0],
-                service[1] / bare[1]);
+        JsonNode torch = PyTorchReference.run(JniUtils.getNumThreads(), tuned);
+        System.out.printf(Locale.ROOT, "%n%-20s %8s %8s %8s %12s %12s %14s%n", "batch 256, per step", "fwd ms",
+                "bwd ms", "opt ms", "train img/s", "eval img/s", "fwd64 img/s");
+        if (torch != null) {
+            System.out.printf(Locale.ROOT, "%-20s %8.1f %8.1f %8.1f %12.1f %12.1f %14.1f%n",
+                    "PyTorch " + torch.get("torch").asText(), torch.get("forwardMs").asDouble(),
+                    torch.get("backwardMs").asDouble(), torch.get("optimizerMs").asDouble(),
+                    torch.get("trainImagesPerSecond").asDouble(), torch.get("evalImagesPerSecond").asDouble(),
+                    torch.get("forward64ImagesPerSecond").asDouble());
+        }
+        System.out.printf(Locale.ROOT, "%-20s %8.1f %8.1f %8.1f %12.1f %12.1f %14.1f%n", "DJL bare loop",
+                bare.forwardMs(), bare.backwardMs(), bare.optimizerMs(), bare.train(), bare.test(), bare.forward64());
+        System.out.printf(Locale.ROOT, "%-20s %8s %8s %8s %12.1f %12.1f %14s%n", "service epoch loop", "", "", "",
+                service[0], service[1], "");
+        System.out.printf(Locale.ROOT, "%-20s %8s %8s %8s %12.3f %12.3f %14s%n", "service / bare", "", "", "",
+                service[0] / bare.train(), service[1] / bare.test(), "");
+        if (torch != null) {
+            System.out.printf(Locale.ROOT, "%-20s %8.2f %8.2f %8.2f %12.3f %12.3f %14.3f%n", "service / PyTorch",
+                    torch.get("forwardMs").asDouble() / bare.forwardMs(),
+                    torch.get("backwardMs").asDouble() / bare.backwardMs(),
+                    torch.get("optimizerMs").asDouble() / bare.optimizerMs(),
+                    service[0] / torch.get("trainImagesPerSecond").asDouble(),
+                    service[1] / torch.get("evalImagesPerSecond").asDouble(),
+                    bare.forward64() / torch.get("forward64ImagesPerSecond").asDouble());
+            System.out.println("(ms ratios are PyTorch's time over DJL's: above 1 means DJL is faster)");
+        }
     }
 
     /** The service's own loop; the mean of the measured epochs' figures. */
@@ -99,8 +121,13 @@ public final class TrainingBenchmark {
             measured.stream().mapToDouble(EpochMetrics::testExamplesPerSecond).average().orElseThrow()};
     }
 
-    /** forward, backward and Adam step over tensors made before the clock starts. */
-    private static double[] bareLoop(TrainingRecipe recipe, Cifar10Dataset data) {
+    /** What the bare loop measured: images/s and the mean milliseconds of each part of a step. */
+    private record Bare(double train, double test, double forwardMs, double backwardMs, double optimizerMs,
+            double forward64) {
+    }
+
+    /** forward, backward and optimiser step over tensors made before the clock starts. */
+    private static Bare bareLoop(TrainingRecipe recipe, Cifar10Dataset data) {
         DefaultTrainingConfig config = TrainingRun.trainingConfig(recipe, Device.cpu(),
                 recipe.stepsPerEpoch(data.train().size()), 0);
         ExecutorService gatherer = Executors.newSingleThreadExecutor();
@@ -113,19 +140,28 @@ public final class TrainingBenchmark {
                 trainer.initialize(new Shape(1, 3, 32, 32));
                 double trainSum = 0;
                 double testSum = 0;
+                long[] partNanos = new long[3];
+                int measuredSteps = 0;
                 for (int epoch = 0; epoch < recipe.epochs(); epoch++) {
+                    long[] parts = new long[3];
                     long start = System.nanoTime();
                     for (NDList batch : train) {
                         // Results land in their input's manager: lend the batch to one closed per step.
                         try (NDManager step = manager.newSubManager();
                                 GradientCollector collector = trainer.newGradientCollector()) {
                             step.tempAttachAll(batch);
+                            long t0 = System.nanoTime();
                             NDList logits = trainer.forward(new NDList(batch.get(0)));
                             NDArray loss = trainer.getLoss().evaluate(new NDList(batch.get(1)), logits);
+                            long t1 = System.nanoTime();
                             collector.backward(loss);
                             loss.getFloat();
+                            parts[0] += t1 - t0;
+                            parts[1] += System.nanoTime() - t1;
                         }
+                        long t2 = System.nanoTime();
                         trainer.step();
+                        parts[2] += System.nanoTime() - t2;
                     }
                     long trained = System.nanoTime();
                     JniUtils.setGradMode(false);
@@ -140,13 +176,38 @@ public final class TrainingBenchmark {
                     if (epoch > 0) {
                         trainSum += data.train().size() / ((trained - start) / 1e9);
                         testSum += data.test().size() / ((end - trained) / 1e9);
+                        for (int i = 0; i < 3; i++) {
+                            partNanos[i] += parts[i];
+                        }
+                        measuredSteps += train.size();
                     }
                 }
-                return new double[] {trainSum / (recipe.epochs() - 1), testSum / (recipe.epochs() - 1)};
+                int measured = recipe.epochs() - 1;
+                double[] ms = new double[3];
+                for (int i = 0; i < 3; i++) {
+                    ms[i] = partNanos[i] / 1e6 / measuredSteps;
+                }
+                return new Bare(trainSum / measured, testSum / measured, ms[0], ms[1], ms[2],
+                        forward64(trainer, test.get(0).get(0), manager));
             }
         } finally {
             gatherer.shutdownNow();
         }
+    }
+
+    /** Grad-off, eval-mode forwards of 64 images, as /predict's device batches. */
+    private static double forward64(Trainer trainer, NDArray images, NDManager manager) {
+        int repeats = 30;
+        NDArray batch = images.get("0:64");
+        trainer.evaluate(new NDList(batch)).singletonOrThrow().argMax(1).getLong(0);
+        long start = System.nanoTime();
+        for (int i = 0; i < repeats; i++) {
+            try (NDManager step = manager.newSubManager()) {
+                step.tempAttachAll(new NDList(batch));
+                trainer.evaluate(new NDList(batch)).singletonOrThrow().argMax(1).getLong(0);
+            }
+        }
+        return 64.0 * repeats / ((System.nanoTime() - start) / 1e9);
     }
 
     private static List<NDList> onDevice(int size, int batchSize, Cifar10Dataset data, boolean train,
