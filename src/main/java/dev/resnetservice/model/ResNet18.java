@@ -36,16 +36,29 @@ public final class ResNet18 {
     }
 
     public static Block build(Architecture architecture, int classes) {
+        return build(architecture, classes, false);
+    }
+
+    /**
+     * The same network for inference with every BatchNorm folded into the conv before it (a conv
+     * with bias, no BatchNorm): one pass over each activation instead of two. Fill it with
+     * {@link BatchNormFolding#fold}.
+     */
+    public static Block buildFolded(Architecture architecture, int classes) {
+        return build(architecture, classes, true);
+    }
+
+    private static Block build(Architecture architecture, int classes, boolean folded) {
         Objects.requireNonNull(architecture, "architecture");
         if (classes < 2) {
             throw new IllegalArgumentException("classes must be at least 2, got " + classes);
         }
         SequentialBlock net = new SequentialBlock()
-                .add(stem(architecture))
-                .add(makeLayer(64, 64, 2, 1))
-                .add(makeLayer(64, 128, 2, 2))
-                .add(makeLayer(128, 256, 2, 2))
-                .add(makeLayer(256, FC_IN, 2, 2))
+                .add(stem(architecture, folded))
+                .add(makeLayer(64, 64, 2, 1, folded))
+                .add(makeLayer(64, 128, 2, 2, folded))
+                .add(makeLayer(128, 256, 2, 2, folded))
+                .add(makeLayer(256, FC_IN, 2, 2, folded))
                 .add(Pool.globalAvgPool2dBlock())
                 .add(Blocks.batchFlattenBlock())
                 .add(Linear.builder().setUnits(classes).optBias(true).build());
@@ -69,41 +82,37 @@ public final class ResNet18 {
                 .sum();
     }
 
-    private static Block stem(Architecture architecture) {
+    private static Block stem(Architecture architecture, boolean folded) {
         return switch (architecture) {
             case RESNET18 -> new SequentialBlock()
-                    .add(conv(64, 7, 2, 3))
-                    .add(batchNorm())
+                    .addAll(convBn(64, 7, 2, 3, folded))
                     .add(Activation.reluBlock())
                     .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)));
             // As the CIFAR-10 ResNets of He et al. 2015 (section 4.2): a lone 3x3 first layer, so
             // layer1 sees the full 32x32 map instead of the 8x8 the ImageNet stem leaves.
             case RESNET18_CIFAR -> new SequentialBlock()
-                    .add(conv3x3(64, 1))
-                    .add(batchNorm())
+                    .addAll(convBn(64, 3, 1, 1, folded))
                     .add(Activation.reluBlock());
         };
     }
 
     /** One stage: the first block changes stride and width, the rest keep them. */
-    private static Block makeLayer(int inplanes, int planes, int blocks, int stride) {
-        SequentialBlock layer = new SequentialBlock().add(basicBlock(inplanes, planes, stride));
+    private static Block makeLayer(int inplanes, int planes, int blocks, int stride, boolean folded) {
+        SequentialBlock layer = new SequentialBlock().add(basicBlock(inplanes, planes, stride, folded));
         for (int i = 1; i < blocks; i++) {
-            layer.add(basicBlock(planes, planes, 1));
+            layer.add(basicBlock(planes, planes, 1, folded));
         }
         return layer;
     }
 
     /** relu(bn(conv(relu(bn(conv(x))))) + downsample(x)), downsample a projection only where shapes change. */
-    private static Block basicBlock(int inplanes, int planes, int stride) {
+    private static Block basicBlock(int inplanes, int planes, int stride, boolean folded) {
         Block residual = new SequentialBlock()
-                .add(conv3x3(planes, stride))
-                .add(batchNorm())
+                .addAll(convBn(planes, 3, stride, 1, folded))
                 .add(Activation.reluBlock())
-                .add(conv3x3(planes, 1))
-                .add(batchNorm());
+                .addAll(convBn(planes, 3, 1, 1, folded));
         Block downsample = stride != 1 || inplanes != planes
-                ? new SequentialBlock().add(conv1x1(planes, stride)).add(batchNorm())
+                ? new SequentialBlock().addAll(convBn(planes, 1, stride, 0, folded))
                 : Blocks.identityBlock();
         return new SequentialBlock()
                 .add(new ParallelBlock(ResNet18::sum, List.of(residual, downsample)))
@@ -114,23 +123,19 @@ public final class ResNet18 {
         return new NDList(branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow()));
     }
 
-    private static Block conv3x3(int planes, int stride) {
-        return conv(planes, 3, stride, 1);
-    }
-
-    private static Block conv1x1(int planes, int stride) {
-        return conv(planes, 1, stride, 0);
-    }
-
-    /** No bias: the BatchNorm that follows every conv has its own shift. */
-    private static Block conv(int planes, int kernel, int stride, int padding) {
-        return Conv2d.builder()
+    /**
+     * A conv and its BatchNorm; folded, one conv with bias instead. No bias otherwise: the
+     * BatchNorm that follows every conv has its own shift.
+     */
+    private static List<Block> convBn(int planes, int kernel, int stride, int padding, boolean folded) {
+        Block conv = Conv2d.builder()
                 .setFilters(planes)
                 .setKernelShape(new Shape(kernel, kernel))
                 .optStride(new Shape(stride, stride))
                 .optPadding(new Shape(padding, padding))
-                .optBias(false)
+                .optBias(folded)
                 .build();
+        return folded ? List.of(conv) : List.of(conv, batchNorm());
     }
 
     /** DJL's defaults: momentum 0.9 (PyTorch's momentum 0.1 counted from the other side), eps 1e-5. */
