@@ -1,6 +1,8 @@
 package dev.resnetservice.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import java.util.Iterator;
 import java.util.List;
@@ -27,13 +29,18 @@ public final class BatchNormFolding {
             Parameter source = from.next();
             Parameter target = to.next();
             if (source.getType() == Parameter.Type.WEIGHT && source.getArray().getShape().dimension() == 4) {
+                NDArray weight = source.getArray();
                 NDArray gamma = from.next().getArray();
                 NDArray beta = from.next().getArray();
                 NDArray mean = from.next().getArray();
                 NDArray variance = from.next().getArray();
-                NDArray scale = gamma.div(variance.add(EPSILON).sqrt());
-                target.getArray().set(source.getArray().mul(scale.reshape(-1, 1, 1, 1)).toFloatArray());
-                to.next().getArray().set(beta.sub(mean.mul(scale)).toFloatArray());
+                // Results land in their inputs' manager: lend the inputs to one that frees them.
+                try (NDManager scratch = weight.getManager().newSubManager()) {
+                    scratch.tempAttachAll(new NDList(weight, gamma, beta, mean, variance));
+                    NDArray scale = gamma.div(variance.add(EPSILON).sqrt());
+                    target.getArray().set(weight.mul(scale.reshape(-1, 1, 1, 1)).toFloatArray());
+                    to.next().getArray().set(beta.sub(mean.mul(scale)).toFloatArray());
+                }
             } else {
                 target.getArray().set(source.getArray().toFloatArray());
             }

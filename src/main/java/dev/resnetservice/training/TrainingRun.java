@@ -9,8 +9,10 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.AdamW;
@@ -21,7 +23,9 @@ import dev.resnetservice.data.BatchSampler;
 import dev.resnetservice.data.Cifar10Dataset;
 import dev.resnetservice.data.DeviceBatches;
 import dev.resnetservice.data.ImageStore;
+import dev.resnetservice.model.BatchNormFolding;
 import dev.resnetservice.model.ClassProbabilities;
+import dev.resnetservice.model.ResNet18;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
@@ -39,6 +43,7 @@ public final class TrainingRun {
     private final TrainingRecipe recipe;
     private final ImageStore train;
     private final ImageStore test;
+    private final int classes;
     private final Model model;
     private final TrainingObserver observer;
 
@@ -49,6 +54,7 @@ public final class TrainingRun {
         this.recipe = recipe;
         this.train = data.train();
         this.test = data.test();
+        this.classes = data.classes().size();
         this.model = model;
         this.observer = observer;
     }
@@ -67,10 +73,14 @@ public final class TrainingRun {
             thread.setDaemon(true);
             return thread;
         });
-        try (Trainer trainer = model.newTrainer(config)) {
+        try (Trainer trainer = model.newTrainer(config);
+                NDManager evalWeights = trainer.getManager().newSubManager()) {
             // Only parameters not loaded from a checkpoint are drawn, so a resumed run is unaffected.
             model.getNDManager().getEngine().setRandomSeed((int) recipe.randomSeed());
             trainer.initialize(new Shape(1, ImageStore.CHANNELS, ImageStore.HEIGHT, ImageStore.WIDTH));
+            // Evaluated as /predict serves: BatchNorm folded into the convs, refolded every epoch.
+            Block folded = ResNet18.buildFolded(recipe.architecture(), classes);
+            ResNet18.initialize(folded, evalWeights);
             for (int epoch = firstEpoch; epoch <= recipe.epochs(); epoch++) {
                 long start = System.nanoTime();
                 Double trainLoss = trainEpoch(trainer, epoch, gatherer);
@@ -78,7 +88,7 @@ public final class TrainingRun {
                     return false;
                 }
                 long trained = System.nanoTime();
-                Evaluation evaluation = evaluate(trainer, gatherer);
+                Evaluation evaluation = evaluate(trainer, folded, gatherer);
                 long end = System.nanoTime();
                 EpochMetrics metrics = new EpochMetrics(epoch, recipe.epochs(), trainLoss,
                         evaluation.loss(), evaluation.accuracy(),
@@ -152,15 +162,17 @@ public final class TrainingRun {
     }
 
     /**
-     * The test split in eval mode (BatchNorm running statistics) with gradients off, with the
-     * recipe's test-time augmentation. The test loss is plain cross entropy, without label
-     * smoothing, so it compares across recipes.
+     * The test split in eval mode (BatchNorm running statistics, here folded into {@code folded})
+     * with gradients off, with the recipe's test-time augmentation. The test loss is plain cross
+     * entropy, without label smoothing, so it compares across recipes.
      */
-    private Evaluation evaluate(Trainer trainer, ExecutorService gatherer) {
+    private Evaluation evaluate(Trainer trainer, Block folded, ExecutorService gatherer) {
         LOG.infof("evaluating %d test images", test.size());
         // Grad mode is per thread and a GradientCollector may have left it on for this one.
         JniUtils.setGradMode(false);
         try (NDManager evalManager = trainer.getManager().newSubManager()) {
+            BatchNormFolding.fold(model.getBlock().getParameters().values(), folded.getParameters().values());
+            ParameterStore parameters = new ParameterStore(evalManager, false);
             DeviceBatches batches = new DeviceBatches(test, DeviceBatches.inOrder(test.size()),
                     recipe.evalBatchSize(), recipe.normalization(), evalManager, gatherer,
                     Augmentation.none().draws(recipe.randomSeed(), 0));
@@ -170,7 +182,7 @@ public final class TrainingRun {
                 try (NDManager batchManager = evalManager.newSubManager()) {
                     NDList data = batches.next(batchManager);
                     NDArray logProbabilities = ClassProbabilities.log(
-                            x -> trainer.evaluate(new NDList(x)).singletonOrThrow(), data.get(0),
+                            x -> folded.forward(parameters, new NDList(x), false).singletonOrThrow(), data.get(0),
                             recipe.testTimeAugmentation());
                     lossSum -= logProbabilities.get(new NDIndex().addAllDim().addPickDim(data.get(1)))
                             .sum().getFloat();
