@@ -55,7 +55,9 @@ public class TrainingDevices {
                     if (tuneMalloc) {
                         MallocTuning.apply();
                     }
-                    engine = Engine.getEngine("PyTorch");
+                    Engine loaded = Engine.getEngine("PyTorch");
+                    NnpackSwitch.turnOff();
+                    engine = loaded;
                 }
             }
         }

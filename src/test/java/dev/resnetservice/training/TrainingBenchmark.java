@@ -36,7 +36,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>Run: {@code mvn -B -ntp -Pbenchmark verify} (options: -Dbenchmark.images=2560
  * -Dbenchmark.epochs=2 -Dbenchmark.rounds=2
- * -Dbenchmark.malloc-tuning=true).
+ * -Dbenchmark.malloc-tuning=true -Dbenchmark.nnpack-off=true).
  */
 public final class TrainingBenchmark {
 
@@ -48,8 +48,10 @@ public final class TrainingBenchmark {
                 SyntheticCifar10.write(Path.of("target/benchmark-data"), images, images, 1));
         boolean tuned = Boolean.parseBoolean(System.getProperty("benchmark.malloc-tuning", "true")) && MallocTuning.apply();
         Engine engine = Engine.getEngine("PyTorch");
-        System.out.printf(Locale.ROOT, "%s %s, %d threads, malloc tuned: %s, batch %d, %d train / %d test images, %d measured epochs, best of %d rounds%n",
-                engine.getEngineName(), engine.getVersion(), JniUtils.getNumThreads(), tuned, recipe.batchSize(),
+        boolean nnpackOff = Boolean.parseBoolean(System.getProperty("benchmark.nnpack-off", "true"))
+                && NnpackSwitch.turnOff();
+        System.out.printf(Locale.ROOT, "%s %s, %d threads, malloc tuned: %s, NNPACK off: %s, batch %d, %d train / %d test images, %d measured epochs, best of %d rounds%n",
+                engine.getEngineName(), engine.getVersion(), JniUtils.getNumThreads(), tuned, nnpackOff, recipe.batchSize(),
                 images, images, epochs, Integer.getInteger("benchmark.rounds", 2));
 
         int rounds = Integer.getInteger("benchmark.rounds", 2);
