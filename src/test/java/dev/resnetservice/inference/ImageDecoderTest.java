@@ -1,5 +1,6 @@
 package dev.resnetservice.inference;
 
+import static dev.resnetservice.testdata.TestImages.solid;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -65,7 +66,7 @@ class ImageDecoderTest {
 
     @Test
     void downscalesUniform64x64PngToTheSameColour() {
-        DecodedImage decoded = decoder.decode("big.png", encode(uniform(64, 64, 0x336699), "png"));
+        DecodedImage decoded = decoder.decode("big.png", encode(solid(64, 64, 0x336699), "png"));
 
         assertTrue(decoded.resized());
         assertEquals(64, decoded.width());
@@ -86,7 +87,7 @@ class ImageDecoderTest {
 
     @Test
     void decodesJpeg() {
-        DecodedImage decoded = decoder.decode("photo.jpg", encode(uniform(48, 40, 0x3366CC), "jpeg"));
+        DecodedImage decoded = decoder.decode("photo.jpg", encode(solid(48, 40, 0x3366CC), "jpeg"));
 
         assertTrue(decoded.resized());
         assertEquals(48, decoded.width());
@@ -95,17 +96,17 @@ class ImageDecoderTest {
 
     @Test
     void decodesBmp() {
-        assertUniform(0xC08040, 0, decoder.decode("paint.bmp", encode(uniform(32, 32, 0xC08040), "bmp")));
+        assertUniform(0xC08040, 0, decoder.decode("paint.bmp", encode(solid(32, 32, 0xC08040), "bmp")));
     }
 
     @Test
     void decodesGif() {
-        assertUniform(0x10E070, 0, decoder.decode("anim.gif", encode(uniform(40, 40, 0x10E070), "gif")));
+        assertUniform(0x10E070, 0, decoder.decode("anim.gif", encode(solid(40, 40, 0x10E070), "gif")));
     }
 
     @Test
     void decodesOnlyTheFirstFrameOfAnAnimatedGif() {
-        byte[] gif = animatedGif(uniform(32, 32, 0xFF0000), uniform(32, 32, 0x0000FF));
+        byte[] gif = animatedGif(solid(32, 32, 0xFF0000), solid(32, 32, 0x0000FF));
 
         assertUniform(0xFF0000, 0, decoder.decode("anim.gif", gif));
     }
@@ -171,7 +172,7 @@ class ImageDecoderTest {
 
     @Test
     void acceptsAndEnlargesA1x1Image() {
-        DecodedImage decoded = decoder.decode("dot.png", encode(uniform(1, 1, 0xABCDEF), "png"));
+        DecodedImage decoded = decoder.decode("dot.png", encode(solid(1, 1, 0xABCDEF), "png"));
 
         assertTrue(decoded.resized());
         assertEquals(1, decoded.width());
@@ -218,8 +219,8 @@ class ImageDecoderTest {
     void rejectsImageJustOverTheLimitWith413() {
         ImageDecoder small = new ImageDecoder(1000);
 
-        assertRejected(413, "40.png", small, encode(uniform(40, 40, 0), "png"));
-        assertEquals(32, small.decode("31.png", encode(uniform(31, 32, 0), "png")).height(), "992 pixels fit");
+        assertRejected(413, "40.png", small, encode(solid(40, 40, 0), "png"));
+        assertEquals(32, small.decode("31.png", encode(solid(31, 32, 0), "png")).height(), "992 pixels fit");
     }
 
     @Test
@@ -270,16 +271,6 @@ class ImageDecoderTest {
         byte[] p = decoded.pixels();
         int i = y * 32 + x;
         return (p[i] & 255) << 16 | (p[1024 + i] & 255) << 8 | (p[2048 + i] & 255);
-    }
-
-    private static BufferedImage uniform(int width, int height, int rgb) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                image.setRGB(x, y, rgb);
-            }
-        }
-        return image;
     }
 
     private static BufferedImage noise(int width, int height, long seed) {

@@ -7,13 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.management.OperatingSystemMXBean;
 import dev.resnetservice.data.Cifar10Reader;
-import dev.resnetservice.data.ImageStore;
 import dev.resnetservice.model.Checkpoint;
 import dev.resnetservice.model.CheckpointStore;
 import dev.resnetservice.testdata.SyntheticCifar10;
+import dev.resnetservice.testdata.TestImages;
 import dev.resnetservice.training.MallocTuning;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -39,7 +37,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 
 /**
  * {@code POST /predict} speed against the packaged service, started as a separate process the way
@@ -137,7 +134,7 @@ public final class PredictBenchmark {
         Thread.sleep(3000);
         double idleCheck = (machineBusyNanos() - busyBefore) / (double) (System.nanoTime() - wallBefore);
         Path data = SyntheticCifar10.write(work.resolve("data"), 256, BATCH, 5);
-        List<byte[]> pngs = pngs(data.resolve(Cifar10Reader.TEST_FILE));
+        List<byte[]> pngs = TestImages.pngs(Cifar10Reader.read(data).test());
         Path home = work.resolve("home");
         System.out.printf(Locale.ROOT, "predict benchmark: %d CPUs, load average %s, %.2f cores busy over 3 s before"
                 + " the start%s; app %s, work %s%n", Runtime.getRuntime().availableProcessors(), loadBefore, idleCheck,
@@ -286,7 +283,7 @@ public final class PredictBenchmark {
     // ---- load over HTTP --------------------------------------------------------------------
 
     private List<Row> load(String label) throws Exception {
-        List<byte[]> pngs = pngs(work.resolve("data").resolve(Cifar10Reader.TEST_FILE));
+        List<byte[]> pngs = TestImages.pngs(Cifar10Reader.read(work.resolve("data")).test());
         HttpClient[] clients = new HttpClient[Math.max(1, concurrency)];
         for (int i = 0; i < clients.length; i++) {
             clients[i] = client();
@@ -507,31 +504,6 @@ public final class PredictBenchmark {
     }
 
     // ---- helpers ---------------------------------------------------------------------------
-
-    /** The test records of the generated data set as 32x32 PNGs. */
-    private static List<byte[]> pngs(Path testFile) throws IOException {
-        byte[] records = Files.readAllBytes(testFile);
-        int plane = ImageStore.HEIGHT * ImageStore.WIDTH;
-        List<byte[]> pngs = new ArrayList<>();
-        for (int at = 0; at + Cifar10Reader.RECORD_BYTES <= records.length; at += Cifar10Reader.RECORD_BYTES) {
-            BufferedImage image = new BufferedImage(ImageStore.WIDTH, ImageStore.HEIGHT, BufferedImage.TYPE_INT_RGB);
-            for (int y = 0; y < ImageStore.HEIGHT; y++) {
-                for (int x = 0; x < ImageStore.WIDTH; x++) {
-                    int p = at + 1 + y * ImageStore.WIDTH + x;
-                    int r = records[p] & 0xff;
-                    int g = records[p + plane] & 0xff;
-                    int b = records[p + 2 * plane] & 0xff;
-                    image.setRGB(x, y, (r << 16) | (g << 8) | b);
-                }
-            }
-            ByteArrayOutputStream png = new ByteArrayOutputStream();
-            if (!ImageIO.write(image, "png", png)) {
-                throw new IllegalStateException("no PNG writer");
-            }
-            pngs.add(png.toByteArray());
-        }
-        return pngs;
-    }
 
     private static double percentile(long[] sorted, double q) {
         return sorted[Math.max(0, (int) Math.ceil(q * sorted.length) - 1)];

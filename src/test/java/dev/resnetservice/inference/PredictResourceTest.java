@@ -6,6 +6,7 @@ import static dev.resnetservice.testdata.JobApi.submit;
 import static dev.resnetservice.testdata.JobApi.waitForEnd;
 import static dev.resnetservice.testdata.TestImages.png;
 import static dev.resnetservice.testdata.TestImages.record;
+import static dev.resnetservice.testdata.TestImages.solid;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -278,16 +279,6 @@ class PredictResourceTest {
                 .filter(line -> line.startsWith("resnet_predict")).toList());
         assertTrue(metrics.contains("resnet_predictions_total{outcome=\"success\"}"));
         assertTrue(metrics.contains("resnet_predict_seconds_bucket"));
-    }
-
-    private static BufferedImage solid(int width, int height, int rgb) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                image.setRGB(x, y, rgb);
-            }
-        }
-        return image;
     }
 
     private static byte[] hostile(String kind) {

@@ -13,10 +13,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.resnetservice.testdata.TestHome;
+import dev.resnetservice.testdata.TestImages;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -46,10 +44,8 @@ class OperationsTest {
         if (metrics == null) {
             String id = submit(Map.of("epochs", 1, "batchSize", 50, "limitTrain", 100, "limitTest", 50));
             assertEquals("succeeded", waitForEnd(id, Duration.ofMinutes(3)).getString("state"));
-            BufferedImage image = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
-            ByteArrayOutputStream png = new ByteArrayOutputStream();
-            ImageIO.write(image, "png", png);
-            given().multiPart("image", "black.png", png.toByteArray(), "image/png").post("/predict")
+            byte[] png = TestImages.png(TestImages.solid(32, 32, 0x000000));
+            given().multiPart("image", "black.png", png, "image/png").post("/predict")
                     .then().statusCode(200);
             metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         }

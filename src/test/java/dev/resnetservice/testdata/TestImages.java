@@ -5,9 +5,11 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import javax.imageio.ImageIO;
 
-/** Images for upload tests: a data set's record as a picture, and PNG bytes. */
+/** Images for upload tests: a data set's record or one colour as a picture, and PNG bytes. */
 public final class TestImages {
 
     private TestImages() {
@@ -24,6 +26,26 @@ public final class TestImages {
             }
         }
         return image;
+    }
+
+    /** A width x height image of one colour (0xRRGGBB). */
+    public static BufferedImage solid(int width, int height, int rgb) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, rgb);
+            }
+        }
+        return image;
+    }
+
+    /** Every image of {@code store} as PNG bytes, in order. */
+    public static List<byte[]> pngs(ImageStore store) {
+        List<byte[]> pngs = new ArrayList<>();
+        for (int i = 0; i < store.size(); i++) {
+            pngs.add(png(record(store, i)));
+        }
+        return pngs;
     }
 
     public static byte[] png(BufferedImage image) {
