@@ -4,7 +4,8 @@ reference that TrainingBenchmark (mvn -Pbenchmark verify) runs beside the servic
 
 torchvision's resnet18(num_classes=10), Adam(lr=0.01, weight_decay=1e-4), cross entropy,
 batch 256 on 32x32 inputs already in memory (no data pipeline, like the benchmark's bare loop).
-Prints one JSON object. Usage: seed_step.py [threads] [steps]
+Prints one JSON object. Usage: seed_step.py [threads] [steps] [contiguous|channels_last]
+(channels_last: inputs laid out NHWC in memory, as the service lays out its CPU batches).
 """
 import json
 import sys
@@ -15,13 +16,14 @@ import torchvision
 
 threads = int(sys.argv[1]) if len(sys.argv) > 1 else torch.get_num_threads()
 steps = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+layout = torch.channels_last if len(sys.argv) > 3 and sys.argv[3] == "channels_last" else torch.contiguous_format
 torch.set_num_threads(threads)
 torch.manual_seed(0)
 
 model = torchvision.models.resnet18(num_classes=10)
 optimizer = torch.optim.Adam(model.parameters(), lr=0.01, weight_decay=1e-4)
 loss_fn = torch.nn.CrossEntropyLoss()
-x = torch.randn(256, 3, 32, 32)
+x = torch.randn(256, 3, 32, 32).contiguous(memory_format=layout)
 y = torch.randint(0, 10, (256,))
 
 
@@ -45,7 +47,7 @@ forward, backward, step = (sum(t[i] for t in times) / steps for i in range(3))
 
 
 def images_per_second(batch, repeats):
-    inputs = torch.randn(batch, 3, 32, 32)
+    inputs = torch.randn(batch, 3, 32, 32).contiguous(memory_format=layout)
     with torch.no_grad():
         model(inputs)
         start = time.perf_counter()
@@ -56,7 +58,7 @@ def images_per_second(batch, repeats):
 
 model.eval()
 print(json.dumps({
-    "torch": torch.__version__, "threads": threads,
+    "torch": torch.__version__, "threads": threads, "layout": str(layout),
     "forwardMs": 1000 * forward, "backwardMs": 1000 * backward, "optimizerMs": 1000 * step,
     "trainImagesPerSecond": 256 / (forward + backward + step),
     "evalImagesPerSecond": images_per_second(512, 6),

@@ -15,10 +15,13 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.UniformInitializer;
+import ai.djl.util.PairList;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * torchvision's resnet18 (models/resnet.py) built from DJL blocks: BasicBlock, layers [2, 2, 2, 2].
@@ -112,7 +115,7 @@ public final class ResNet18 {
                 .add(Activation.reluBlock())
                 .addAll(convBn(planes, 3, 1, 1, folded));
         Block downsample = stride != 1 || inplanes != planes
-                ? new SequentialBlock().addAll(convBn(planes, 1, stride, 0, folded))
+                ? new SequentialBlock().addAll(convBn(planes, 1, stride, 0, folded, PlainLayoutConv2d::new))
                 : Blocks.identityBlock();
         return new SequentialBlock()
                 .add(new ParallelBlock(ResNet18::sum, List.of(residual, downsample)))
@@ -128,14 +131,41 @@ public final class ResNet18 {
      * BatchNorm that follows every conv has its own shift.
      */
     private static List<Block> convBn(int planes, int kernel, int stride, int padding, boolean folded) {
-        Block conv = Conv2d.builder()
+        return convBn(planes, kernel, stride, padding, folded, Conv2d.Builder::build);
+    }
+
+    private static List<Block> convBn(int planes, int kernel, int stride, int padding, boolean folded,
+            Function<Conv2d.Builder, Conv2d> construct) {
+        Conv2d conv = construct.apply(Conv2d.builder()
                 .setFilters(planes)
                 .setKernelShape(new Shape(kernel, kernel))
                 .optStride(new Shape(stride, stride))
                 .optPadding(new Shape(padding, padding))
-                .optBias(folded)
-                .build();
+                .optBias(folded));
         return folded ? List.of(conv) : List.of(conv, batchNorm());
+    }
+
+    /**
+     * The shortcut's 1x1 conv, run on a plain-layout copy of a channels-last input. libtorch
+     * 2.7.1 gets the channels-last 1x1 conv from 256 to 512 channels wrong on this project's
+     * AVX-512 AMD EPYC (errors as large as the outputs; the plain layout and PyTorch 1.13 are
+     * right, other shapes too), and that is exactly layer4's shortcut. The copy is small: 256 channels at 2x2 (seed
+     * stem) or 8x8 (CIFAR stem). Parameters and checkpoint format are those of a Conv2d.
+     */
+    private static final class PlainLayoutConv2d extends Conv2d {
+
+        PlainLayoutConv2d(Conv2d.Builder builder) {
+            super(builder);
+        }
+
+        @Override
+        protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
+                PairList<String, Object> params) {
+            NDArray x = inputs.singletonOrThrow();
+            // reshape copies into plain (contiguous) order only when x is not already in it.
+            return super.forwardInternal(parameterStore, new NDList(x.reshape(-1).reshape(x.getShape())),
+                    training, params);
+        }
     }
 
     /** DJL's defaults: momentum 0.9 (PyTorch's momentum 0.1 counted from the other side), eps 1e-5. */

@@ -1,10 +1,7 @@
 package dev.resnetservice.training;
 
-import com.sun.jna.NativeLibrary;
+import com.sun.jna.Function;
 import com.sun.jna.Pointer;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -18,39 +15,26 @@ import org.jboss.logging.Logger;
 public final class NnpackSwitch {
 
     private static final Logger LOG = Logger.getLogger(NnpackSwitch.class);
-    private static final String LIBRARY = "libtorch_cpu.so";
 
     private NnpackSwitch() {
     }
 
     /** Call after the engine has loaded libtorch; true when NNPACK was turned off. */
     public static boolean turnOff() {
-        Optional<String> library = loadedLibtorch();
-        if (library.isEmpty()) {
-            LOG.infof("NNPACK left as it is: no %s among the loaded libraries", LIBRARY);
+        Optional<Function> globalContext = Libtorch.function("_ZN2at13globalContextEv");
+        Optional<Function> setEnabled = Libtorch.function("_ZN2at7Context20setUserEnabledNNPACKEb");
+        if (globalContext.isEmpty() || setEnabled.isEmpty()) {
+            LOG.infof("NNPACK left as it is: no %s with at::Context among the loaded libraries", Libtorch.LIBRARY);
             return false;
         }
         try {
-            NativeLibrary torch = NativeLibrary.getInstance(library.get());
-            Pointer context = torch.getFunction("_ZN2at13globalContextEv").invokePointer(new Object[0]);
-            torch.getFunction("_ZN2at7Context20setUserEnabledNNPACKEb").invokeVoid(new Object[] {context, false});
-            LOG.infof("NNPACK turned off in %s", library.get());
+            Pointer context = globalContext.get().invokePointer(new Object[0]);
+            setEnabled.get().invokeVoid(new Object[] {context, false});
+            LOG.infof("NNPACK turned off in %s", Libtorch.loadedPath().orElseThrow());
             return true;
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.infof("NNPACK left as it is: %s", e.getMessage());
             return false;
-        }
-    }
-
-    /** The path the engine loaded libtorch from: the same file wherever it came from (jar cache, ROCm wheel). */
-    private static Optional<String> loadedLibtorch() {
-        try {
-            return Files.readAllLines(Path.of("/proc/self/maps")).stream()
-                    .map(line -> line.substring(line.lastIndexOf(' ') + 1))
-                    .filter(path -> path.endsWith("/" + LIBRARY))
-                    .findFirst();
-        } catch (IOException e) {
-            return Optional.empty();
         }
     }
 }

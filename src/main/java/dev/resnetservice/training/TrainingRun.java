@@ -26,6 +26,7 @@ import dev.resnetservice.data.ImageStore;
 import dev.resnetservice.model.BatchNormFolding;
 import dev.resnetservice.model.ClassProbabilities;
 import dev.resnetservice.model.ResNet18;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
@@ -117,15 +118,24 @@ public final class TrainingRun {
         TrainingRecipe.OptimizerSettings settings = recipe.optimizer();
         float weightDecay = (float) settings.weightDecay();
         // Adam's bias correction and the schedule count steps: a resumed run continues at the step it stopped.
-        return switch (settings.name()) {
-            case TrainingRecipe.ADAMW -> AdamW.builder().optLearningRateTracker(learningRate)
-                    .optWeightDecays(weightDecay).optBeginNumUpdate(stepsDone).build();
-            case TrainingRecipe.SGD -> MomentumSgd.builder().learningRate(learningRate)
+        if (settings.name().equals(TrainingRecipe.SGD)) {
+            return MomentumSgd.builder().learningRate(learningRate)
                     .momentum((float) settings.momentum()).nesterov(settings.nesterov())
                     .optWeightDecays(weightDecay).optBeginNumUpdate(stepsDone).build();
-            default -> Adam.builder().optLearningRateTracker(learningRate)
-                    .optWeightDecays(weightDecay).optBeginNumUpdate(stepsDone).build();
-        };
+        }
+        boolean adamw = settings.name().equals(TrainingRecipe.ADAMW);
+        Optional<FusedAdam> fused = FusedAdam.builder().learningRate(learningRate).decoupledWeightDecay(adamw)
+                .optWeightDecays(weightDecay).optBeginNumUpdate(stepsDone).build();
+        if (fused.isPresent()) {
+            return fused.get();
+        }
+        LOG.warnf("this libtorch has no fused Adam: using DJL's %s (eps before the bias correction, slower)",
+                settings.name());
+        return adamw
+                ? AdamW.builder().optLearningRateTracker(learningRate)
+                        .optWeightDecays(weightDecay).optBeginNumUpdate(stepsDone).build()
+                : Adam.builder().optLearningRateTracker(learningRate)
+                        .optWeightDecays(weightDecay).optBeginNumUpdate(stepsDone).build();
     }
 
     /** One epoch of training; the mean batch loss, or null when cancelled. */

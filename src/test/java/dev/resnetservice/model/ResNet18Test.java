@@ -11,7 +11,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import dev.resnetservice.data.DeviceNormalizer;
+import dev.resnetservice.data.Normalization;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +57,75 @@ class ResNet18Test {
                 assertEquals(new Shape(2, 10), output.singletonOrThrow().getShape(), architecture.id());
             }
         }
+    }
+
+    /**
+     * The service lays CPU batches out channels-last (DeviceNormalizer); libtorch must compute the
+     * same network from them (it did not for layer4's shortcut before it got a plain-layout copy).
+     * Logits are compared whole. Backward is compared conv by conv and BatchNorm by BatchNorm, on
+     * the same input values in both layouts: through whole stages, ReLU and max-pool decisions
+     * turn rounding differences into percent-size gradient differences, for a 1e-6 change of the
+     * input as much as for a change of layout.
+     */
+    @Test
+    void channelsLastBatchesGiveThePlainLayoutsLogitsAndGradients() {
+        byte[] pixels = new byte[8 * 3 * 32 * 32];
+        new Random(3).nextBytes(pixels);
+        for (Architecture architecture : Architecture.values()) {
+            try (NDManager manager = newManager()) {
+                Block block = initialized(architecture, manager);
+                NDArray input = new DeviceNormalizer(Normalization.cifar10(), manager)
+                        .images(ByteBuffer.allocateDirect(pixels.length).put(pixels).flip(), 8, manager);
+                ParameterStore parameters = new ParameterStore(manager, false);
+                for (boolean training : new boolean[] {false, true}) {
+                    assertClose(block.forward(parameters, new NDList(plainLayout(input)), training).singletonOrThrow(),
+                            block.forward(parameters, new NDList(input), training).singletonOrThrow(),
+                            architecture.id() + (training ? " training" : " eval") + " logits");
+                }
+                for (Block layer : convsAndBatchNorms(block)) {
+                    Shape shape = layer.getInputShapes()[0];
+                    NDArray x = manager.randomNormal(new Shape(8, shape.get(1), shape.get(2), shape.get(3)));
+                    NDArray upstream = manager.randomNormal(layer.getOutputShapes(new Shape[] {x.getShape()})[0]);
+                    String what = architecture.id() + " " + layer.getClass().getSimpleName() + " on " + shape;
+                    assertClose(inputGradient(layer, x, upstream, manager),
+                            inputGradient(layer, channelsLast(x), upstream, manager), what + ", gradient");
+                }
+            }
+        }
+    }
+
+    private static List<Block> convsAndBatchNorms(Block block) {
+        if (block instanceof Conv2d || block instanceof BatchNorm) {
+            return List.of(block);
+        }
+        return block.getChildren().values().stream().flatMap(child -> convsAndBatchNorms(child).stream()).toList();
+    }
+
+    private static void assertClose(NDArray expected, NDArray actual, String what) {
+        float scale = expected.abs().max().getFloat();
+        float error = expected.sub(actual).abs().max().getFloat();
+        assertTrue(error <= 1e-4f * scale, what + ": error " + error + " at scale " + scale);
+    }
+
+    private static NDArray inputGradient(Block layer, NDArray input, NDArray upstream, NDManager manager) {
+        NDArray x = input.duplicate();
+        x.setRequiresGradient(true);
+        try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+            NDArray output = layer.forward(new ParameterStore(manager, false), new NDList(x), true).singletonOrThrow();
+            collector.backward(output.mul(upstream).sum());
+        }
+        return x.getGradient().duplicate();
+    }
+
+    /** Plain (contiguous) order: reshape copies when the layout is another. */
+    private static NDArray plainLayout(NDArray x) {
+        return x.reshape(-1).reshape(x.getShape());
+    }
+
+    private static NDArray channelsLast(NDArray x) {
+        Shape shape = x.getShape();
+        return shape.dimension() != 4 ? x : x.transpose(0, 2, 3, 1).reshape(-1)
+                .reshape(shape.get(0), shape.get(2), shape.get(3), shape.get(1)).transpose(0, 3, 1, 2);
     }
 
     @Test

@@ -57,46 +57,83 @@ public final class TrainingBenchmark {
         int rounds = Integer.getInteger("benchmark.rounds", 2);
         // Rounds alternate which side goes first and the best figure of each side counts: on a
         // shared 2-core machine, interference only ever slows a run down.
-        Bare bare = null;
-        double[] service = {0, 0};
+        Figures bare = null;
+        Figures service = null;
+        Figures torch = null;
+        Figures torchChannelsLast = null;
+        String torchVersion = null;
         for (int round = 0; round < rounds; round++) {
             boolean serviceFirst = round % 2 == 1;
             double[] s = serviceFirst ? serviceLoop(recipe, data) : null;
-            Bare r = bareLoop(recipe, data);
+            Figures[] r = bareLoop(recipe, data);
             s = serviceFirst ? s : serviceLoop(recipe, data);
-            System.out.printf(Locale.ROOT, "round %d: bare %.1f / %.1f, service %.1f / %.1f img/s (train / test)%n",
-                    round + 1, r.train(), r.test(), s[0], s[1]);
-            bare = bare == null || r.train() > bare.train() ? r : bare;
-            for (int i = 0; i < 2; i++) {
-                service[i] = Math.max(service[i], s[i]);
+            Figures loop = new Figures(Double.NaN, Double.NaN, Double.NaN, s[0], s[1], r[1].forward64());
+            JsonNode plain = PyTorchReference.run(JniUtils.getNumThreads(), tuned, false);
+            JsonNode channelsLast = plain == null ? null : PyTorchReference.run(JniUtils.getNumThreads(), tuned, true);
+            System.out.printf(Locale.ROOT, "round %d: bare %.1f / %.1f, service %.1f / %.1f img/s (train / test)%s%n",
+                    round + 1, r[0].train(), r[0].eval(), s[0], s[1], plain == null ? ""
+                            : String.format(Locale.ROOT, ", PyTorch %.1f / %.1f", Figures.of(plain).train(),
+                                    Figures.of(plain).eval()));
+            bare = Figures.best(bare, r[0]);
+            service = Figures.best(service, loop);
+            if (plain != null && channelsLast != null) {
+                torchVersion = plain.get("torch").asText();
+                torch = Figures.best(torch, Figures.of(plain));
+                torchChannelsLast = Figures.best(torchChannelsLast, Figures.of(channelsLast));
             }
         }
-        JsonNode torch = PyTorchReference.run(JniUtils.getNumThreads(), tuned);
-        System.out.printf(Locale.ROOT, "%n%-20s %8s %8s %8s %12s %12s %14s%n", "batch 256, per step", "fwd ms",
+        System.out.printf(Locale.ROOT, "%n%-34s %8s %8s %8s %12s %12s %14s%n", "batch 256, per step", "fwd ms",
                 "bwd ms", "opt ms", "train img/s", "eval img/s", "fwd64 img/s");
         if (torch != null) {
-            System.out.printf(Locale.ROOT, "%-20s %8.1f %8.1f %8.1f %12.1f %12.1f %14.1f%n",
-                    "PyTorch " + torch.get("torch").asText(), torch.get("forwardMs").asDouble(),
-                    torch.get("backwardMs").asDouble(), torch.get("optimizerMs").asDouble(),
-                    torch.get("trainImagesPerSecond").asDouble(), torch.get("evalImagesPerSecond").asDouble(),
-                    torch.get("forward64ImagesPerSecond").asDouble());
+            torch.print("PyTorch " + torchVersion + " (seed script)");
+            torchChannelsLast.print("PyTorch " + torchVersion + " channels_last");
         }
-        System.out.printf(Locale.ROOT, "%-20s %8.1f %8.1f %8.1f %12.1f %12.1f %14.1f%n", "DJL bare loop",
-                bare.forwardMs(), bare.backwardMs(), bare.optimizerMs(), bare.train(), bare.test(), bare.forward64());
-        System.out.printf(Locale.ROOT, "%-20s %8s %8s %8s %12.1f %12.1f %14.1f%n", "service epoch loop", "", "", "",
-                service[0], service[1], bare.forward64Served());
-        System.out.printf(Locale.ROOT, "%-20s %8s %8s %8s %12.3f %12.3f %14.3f%n", "service / bare", "", "", "",
-                service[0] / bare.train(), service[1] / bare.test(), bare.forward64Served() / bare.forward64());
+        bare.print("DJL bare loop");
+        service.print("service (epoch loop; /predict fwd)");
+        ratios("service / bare", service, bare);
         if (torch != null) {
-            System.out.printf(Locale.ROOT, "%-20s %8.2f %8.2f %8.2f %12.3f %12.3f %14.3f%n", "service / PyTorch",
-                    torch.get("forwardMs").asDouble() / bare.forwardMs(),
-                    torch.get("backwardMs").asDouble() / bare.backwardMs(),
-                    torch.get("optimizerMs").asDouble() / bare.optimizerMs(),
-                    service[0] / torch.get("trainImagesPerSecond").asDouble(),
-                    service[1] / torch.get("evalImagesPerSecond").asDouble(),
-                    bare.forward64Served() / torch.get("forward64ImagesPerSecond").asDouble());
+            ratios("service / PyTorch seed script", service, torch);
+            ratios("service / PyTorch channels_last", service, torchChannelsLast);
+            ratios("bare / PyTorch seed script (ms)", bare, torch);
             System.out.println("(ms ratios are PyTorch's time over DJL's: above 1 means DJL is faster)");
         }
+    }
+
+    /**
+     * One side's figures: milliseconds per part of a batch-256 step (NaN where not measured),
+     * train and eval images/s, and batch-64 forward images/s.
+     */
+    private record Figures(double forwardMs, double backwardMs, double optimizerMs, double train, double eval,
+            double forward64) {
+
+        static Figures of(JsonNode json) {
+            return new Figures(json.get("forwardMs").asDouble(), json.get("backwardMs").asDouble(),
+                    json.get("optimizerMs").asDouble(), json.get("trainImagesPerSecond").asDouble(),
+                    json.get("evalImagesPerSecond").asDouble(), json.get("forward64ImagesPerSecond").asDouble());
+        }
+
+        /** Each figure at its best over the rounds: the least time, the most images/s. */
+        static Figures best(Figures a, Figures b) {
+            return a == null ? b : new Figures(Math.min(a.forwardMs, b.forwardMs),
+                    Math.min(a.backwardMs, b.backwardMs), Math.min(a.optimizerMs, b.optimizerMs),
+                    Math.max(a.train, b.train), Math.max(a.eval, b.eval), Math.max(a.forward64, b.forward64));
+        }
+
+        void print(String label) {
+            System.out.printf(Locale.ROOT, "%-34s %8s %8s %8s %12.1f %12.1f %14.1f%n", label, ms(forwardMs),
+                    ms(backwardMs), ms(optimizerMs), train, eval, forward64);
+        }
+
+        private static String ms(double value) {
+            return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%.1f", value);
+        }
+    }
+
+    private static void ratios(String label, Figures a, Figures b) {
+        System.out.printf(Locale.ROOT, "%-34s %8s %8s %8s %12.3f %12.3f %14.3f%n", label,
+                Figures.ms(b.forwardMs() / a.forwardMs()), Figures.ms(b.backwardMs() / a.backwardMs()),
+                Figures.ms(b.optimizerMs() / a.optimizerMs()), a.train() / b.train(), a.eval() / b.eval(),
+                a.forward64() / b.forward64());
     }
 
     /** The service's own loop; the mean of the measured epochs' figures. */
@@ -127,13 +164,11 @@ public final class TrainingBenchmark {
             measured.stream().mapToDouble(EpochMetrics::testExamplesPerSecond).average().orElseThrow()};
     }
 
-    /** What the bare loop measured: images/s and the mean milliseconds of each part of a step. */
-    private record Bare(double train, double test, double forwardMs, double backwardMs, double optimizerMs,
-            double forward64, double forward64Served) {
-    }
-
-    /** forward, backward and optimiser step over tensors made before the clock starts. */
-    private static Bare bareLoop(TrainingRecipe recipe, Cifar10Dataset data) {
+    /**
+     * forward, backward and optimiser step over tensors made before the clock starts: its figures,
+     * then the batch-64 forward of the BatchNorm-folded network /predict serves (the rest NaN).
+     */
+    private static Figures[] bareLoop(TrainingRecipe recipe, Cifar10Dataset data) {
         DefaultTrainingConfig config = TrainingRun.trainingConfig(recipe, Device.cpu(),
                 recipe.stepsPerEpoch(data.train().size()), 0);
         ExecutorService gatherer = Executors.newSingleThreadExecutor();
@@ -202,7 +237,9 @@ public final class TrainingBenchmark {
                 ParameterStore store = new ParameterStore(manager, false);
                 double served = forward64(x -> folded.forward(store, new NDList(x), false).singletonOrThrow(),
                         images, manager);
-                return new Bare(trainSum / measured, testSum / measured, ms[0], ms[1], ms[2], plain, served);
+                return new Figures[] {
+                    new Figures(ms[0], ms[1], ms[2], trainSum / measured, testSum / measured, plain),
+                    new Figures(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, served)};
             }
         } finally {
             gatherer.shutdownNow();
