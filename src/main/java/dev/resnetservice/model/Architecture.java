@@ -6,18 +6,25 @@ import java.util.stream.Collectors;
 /** The networks a job can train, by the name the API uses. */
 public enum Architecture {
     /** torchvision's resnet18: 7x7/2 stem conv, BN, ReLU, 3x3/2 max-pool. */
-    RESNET18("resnet18"),
+    RESNET18("resnet18", 8),
     /** The CIFAR variant: 3x3/1 stem conv, BN, ReLU, no pool, so the stages see 32x32 maps. */
-    RESNET18_CIFAR("resnet18-cifar");
+    RESNET18_CIFAR("resnet18-cifar", 32);
 
     private final String id;
+    private final int layer1Side;
 
-    Architecture(String id) {
+    Architecture(String id, int layer1Side) {
         this.id = id;
+        this.layer1Side = layer1Side;
     }
 
     public String id() {
         return id;
+    }
+
+    /** Bytes of one 32x32 image's layer1 activations (64 float maps), the largest of the network. */
+    public long layer1Bytes() {
+        return 64L * layer1Side * layer1Side * Float.BYTES;
     }
 
     public static Architecture fromId(String id) {

@@ -2,10 +2,8 @@ package dev.resnetservice.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.Test;
  */
 class FusedAdamTest {
 
-    private static final float[][] GRADIENTS = {{0.5f, 0.1f}, {-0.3f, 0.4f}, {0.2f, -0.2f}};
     private final NDManager manager = NDManager.newBaseManager("PyTorch");
 
     @AfterEach
@@ -31,13 +28,7 @@ class FusedAdamTest {
     }
 
     private float[][] steps(Optimizer optimizer) {
-        NDArray weight = manager.create(new float[] {1f, -2f});
-        float[][] after = new float[GRADIENTS.length][];
-        for (int i = 0; i < GRADIENTS.length; i++) {
-            optimizer.update("w", weight, manager.create(GRADIENTS[i]));
-            after[i] = weight.toFloatArray();
-        }
-        return after;
+        return ReferenceSteps.run(optimizer, manager);
     }
 
     @Test
@@ -58,11 +49,7 @@ class FusedAdamTest {
 
     @Test
     void clearsTheParametersGradientAfterTheStep() {
-        NDArray weight = manager.create(new float[] {1f, -2f});
-        weight.setRequiresGradient(true);
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            collector.backward(weight.mul(weight).sum());
-        }
+        NDArray weight = ReferenceSteps.weightWithGradient(manager);
         adam().build().orElseThrow().update("w", weight, weight.getGradient());
         assertArrayEquals(new float[] {0f, 0f}, weight.getGradient().toFloatArray());
     }
