@@ -10,12 +10,17 @@ import java.nio.ByteBuffer;
  * Turns a uint8 NCHW batch into the network's input where it lies (on the GPU when there is
  * one): (x / 255 - mean) / std computed as x * scale - shift, one multiply and one subtract.
  *
- * <p>On the CPU the batch is laid out channels-last (NCHW shape, NHWC in memory). libtorch's
- * convolutions follow their input's layout, so the whole network then runs in the layout
- * oneDNN computes in, without a reorder per convolution: the seed step ran 1.15-1.3x faster
- * here (README, Performance). GPUs keep the plain layout the seed was measured with.
+ * <p>On the CPU, batches of {@value #CHANNELS_LAST_FROM} images or more are laid out
+ * channels-last (NCHW shape, NHWC in memory). libtorch's convolutions follow their input's
+ * layout, so the whole network then runs in the layout oneDNN computes in, without a reorder per
+ * convolution: the seed step's forward took 72-86 ms instead of 98-110 here, a batch-64 forward
+ * 19 instead of 23 ms; at batch 1 and 16 the plain layout was 5-12 % faster (README,
+ * Performance). GPUs keep the plain layout the seed was measured with.
  */
 public final class DeviceNormalizer {
+
+    /** The smallest batch laid out channels-last on the CPU: the crossover lay between 16 and 64. */
+    public static final int CHANNELS_LAST_FROM = 32;
 
     private final NDArray scale;
     private final NDArray shift;
@@ -50,7 +55,7 @@ public final class DeviceNormalizer {
             if (gatherIndex != null) {
                 uint8 = Augmentation.apply(uint8, gatherIndex, scratch);
             }
-            if (channelsLast) {
+            if (channelsLast && count >= CHANNELS_LAST_FROM) {
                 uint8 = channelsLast(uint8);
             }
             // The conversion and the in-place arithmetic keep the layout.

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class DeviceNormalizerTest {
 
-    private static final int COUNT = 3;
+    private static final int COUNT = DeviceNormalizer.CHANNELS_LAST_FROM;
 
     @Test
     void normalisesEveryPixelWithItsChannelsStatistics() {
@@ -42,6 +42,16 @@ class DeviceNormalizerTest {
                     .images(direct(randomPixels()), COUNT, manager);
             assertFalse(contiguous(images), "not NCHW in memory");
             assertTrue(contiguous(images.transpose(0, 2, 3, 1)), "NHWC in memory");
+        }
+    }
+
+    @Test
+    void keepsSmallerBatchesPlain() throws ReflectiveOperationException {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            NDArray images = new DeviceNormalizer(Normalization.cifar10(), manager)
+                    .images(direct(randomPixels()), 16, manager);
+            assertEquals(new Shape(16, 3, 32, 32), images.getShape());
+            assertTrue(contiguous(images), "NCHW in memory");
         }
     }
 

@@ -69,13 +69,14 @@ class ResNet18Test {
      */
     @Test
     void channelsLastBatchesGiveThePlainLayoutsLogitsAndGradients() {
-        byte[] pixels = new byte[8 * 3 * 32 * 32];
+        int images = DeviceNormalizer.CHANNELS_LAST_FROM;
+        byte[] pixels = new byte[images * 3 * 32 * 32];
         new Random(3).nextBytes(pixels);
         for (Architecture architecture : Architecture.values()) {
             try (NDManager manager = newManager()) {
                 Block block = initialized(architecture, manager);
                 NDArray input = new DeviceNormalizer(Normalization.cifar10(), manager)
-                        .images(ByteBuffer.allocateDirect(pixels.length).put(pixels).flip(), 8, manager);
+                        .images(ByteBuffer.allocateDirect(pixels.length).put(pixels).flip(), images, manager);
                 ParameterStore parameters = new ParameterStore(manager, false);
                 for (boolean training : new boolean[] {false, true}) {
                     assertClose(block.forward(parameters, new NDList(plainLayout(input)), training).singletonOrThrow(),
