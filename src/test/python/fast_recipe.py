@@ -5,15 +5,11 @@ linear warm-up, per-image crop (padding 4) + flip, label smoothing 0.1, flip TTA
 Usage: fast_recipe.py <cifar10-binary folder> <train images> <test images> <peak lr> <batch> <epochs> <warm-up epochs>
 Prints: epoch, mean train loss, test accuracy.
 """
-import sys, numpy as np, torch, torch.nn as nn, torch.nn.functional as F, torchvision
+import sys, torch, torch.nn as nn, torch.nn.functional as F, torchvision
+from cifar_binary import load, norm
 torch.set_num_threads(2); torch.manual_seed(0)
 D=sys.argv[1]; NTR=int(sys.argv[2]); NTE=int(sys.argv[3])
-def load(files, n):
-    raw=np.concatenate([np.fromfile(f'{D}/{f}',dtype=np.uint8).reshape(-1,3073) for f in files])[:n]
-    return torch.tensor(raw[:,1:].reshape(-1,3,32,32)), torch.tensor(raw[:,0].astype(np.int64))
-xtr,ytr=load([f'data_batch_{i}.bin' for i in range(1,6)],NTR); xte,yte=load(['test_batch.bin'],NTE)
-mean=torch.tensor([0.4914,0.4822,0.4465]).view(1,3,1,1); std=torch.tensor([0.2023,0.1994,0.2010]).view(1,3,1,1)
-norm=lambda x:(x.float()/255-mean)/std
+xtr,ytr,xte,yte=load(D,NTR,NTE)
 m=torchvision.models.resnet18(num_classes=10); m.conv1=nn.Conv2d(3,64,3,1,1,bias=False); m.maxpool=nn.Identity()
 lr, bs, E, W = float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), float(sys.argv[7])
 opt=torch.optim.SGD(m.parameters(),lr=lr,momentum=0.9,nesterov=True,weight_decay=5e-4)
