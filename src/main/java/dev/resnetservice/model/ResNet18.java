@@ -149,8 +149,9 @@ public final class ResNet18 {
      * The shortcut's 1x1 conv, run on a plain-layout copy of a channels-last input. libtorch
      * 2.7.1 gets the channels-last 1x1 conv from 256 to 512 channels wrong on this project's
      * AVX-512 AMD EPYC (errors as large as the outputs; the plain layout and PyTorch 1.13 are
-     * right, other shapes too), and that is exactly layer4's shortcut. The copy is small: 256 channels at 2x2 (seed
-     * stem) or 8x8 (CIFAR stem). Parameters and checkpoint format are those of a Conv2d.
+     * right, other shapes too), and that is exactly layer4's shortcut. The copy is small: 256
+     * channels at 2x2 (seed stem) or 8x8 (CIFAR stem). Parameters and checkpoint format are
+     * those of a Conv2d, so checkpoints load either way.
      */
     private static final class PlainLayoutConv2d extends Conv2d {
 
