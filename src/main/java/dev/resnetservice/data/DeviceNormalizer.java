@@ -56,20 +56,12 @@ public final class DeviceNormalizer {
                 uint8 = Augmentation.apply(uint8, gatherIndex, scratch);
             }
             if (channelsLast && count >= CHANNELS_LAST_FROM) {
-                uint8 = channelsLast(uint8);
+                uint8 = MemoryLayout.channelsLast(uint8);
             }
             // The conversion and the in-place arithmetic keep the layout.
             NDArray images = uint8.toType(DataType.FLOAT32, false).muli(scale).subi(shift);
             images.attach(manager);
             return images;
         }
-    }
-
-    /** The same values, NHWC in memory: a copy made in NHWC order, seen through an NCHW-shaped view. */
-    private static NDArray channelsLast(NDArray nchw) {
-        Shape shape = nchw.getShape();
-        NDArray nhwc = nchw.transpose(0, 2, 3, 1).reshape(-1)
-                .reshape(shape.get(0), shape.get(2), shape.get(3), shape.get(1));
-        return nhwc.transpose(0, 3, 1, 2);
     }
 }

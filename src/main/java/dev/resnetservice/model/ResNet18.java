@@ -18,6 +18,7 @@ import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
+import dev.resnetservice.data.MemoryLayout;
 
 import java.util.List;
 import java.util.Objects;
@@ -162,10 +163,8 @@ public final class ResNet18 {
         @Override
         protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
                 PairList<String, Object> params) {
-            NDArray x = inputs.singletonOrThrow();
-            // reshape copies into plain (contiguous) order only when x is not already in it.
-            return super.forwardInternal(parameterStore, new NDList(x.reshape(-1).reshape(x.getShape())),
-                    training, params);
+            return super.forwardInternal(parameterStore,
+                    new NDList(MemoryLayout.plain(inputs.singletonOrThrow())), training, params);
         }
     }
 

@@ -16,6 +16,7 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.resnetservice.data.DeviceNormalizer;
+import dev.resnetservice.data.MemoryLayout;
 import dev.resnetservice.data.Normalization;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -79,7 +80,7 @@ class ResNet18Test {
                         .images(ByteBuffer.allocateDirect(pixels.length).put(pixels).flip(), images, manager);
                 ParameterStore parameters = new ParameterStore(manager, false);
                 for (boolean training : new boolean[] {false, true}) {
-                    assertClose(block.forward(parameters, new NDList(plainLayout(input)), training).singletonOrThrow(),
+                    assertClose(block.forward(parameters, new NDList(MemoryLayout.plain(input)), training).singletonOrThrow(),
                             block.forward(parameters, new NDList(input), training).singletonOrThrow(),
                             architecture.id() + (training ? " training" : " eval") + " logits");
                 }
@@ -89,7 +90,7 @@ class ResNet18Test {
                     NDArray upstream = manager.randomNormal(layer.getOutputShapes(new Shape[] {x.getShape()})[0]);
                     String what = architecture.id() + " " + layer.getClass().getSimpleName() + " on " + shape;
                     assertClose(inputGradient(layer, x, upstream, manager),
-                            inputGradient(layer, channelsLast(x), upstream, manager), what + ", gradient");
+                            inputGradient(layer, MemoryLayout.channelsLast(x), upstream, manager), what + ", gradient");
                 }
             }
         }
@@ -116,17 +117,6 @@ class ResNet18Test {
             collector.backward(output.mul(upstream).sum());
         }
         return x.getGradient().duplicate();
-    }
-
-    /** Plain (contiguous) order: reshape copies when the layout is another. */
-    private static NDArray plainLayout(NDArray x) {
-        return x.reshape(-1).reshape(x.getShape());
-    }
-
-    private static NDArray channelsLast(NDArray x) {
-        Shape shape = x.getShape();
-        return shape.dimension() != 4 ? x : x.transpose(0, 2, 3, 1).reshape(-1)
-                .reshape(shape.get(0), shape.get(2), shape.get(3), shape.get(1)).transpose(0, 3, 1, 2);
     }
 
     @Test
