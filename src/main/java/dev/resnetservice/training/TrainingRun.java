@@ -208,8 +208,10 @@ public final class TrainingRun {
 
     /**
      * The recipe's evaluation batch, capped on the CPU so layer1's activations stay within 32 MiB:
-     * there the CIFAR stem's 32x32 maps ran at 40 images/s at batch 1024 and at 270 at batch 128,
-     * while the seed stem's 8x8 maps were fastest at 512. Eval-mode results do not depend on it.
+     * a block above 64 MiB does not fit a glibc heap, so off the first thread it is mapped and
+     * unmapped at every use ({@link MallocTuning}). The CIFAR stem's 32x32 maps ran at 40 images/s
+     * at batch 1024 and at 270 at batch 128, while the seed stem's 8x8 maps were fastest at 512.
+     * Eval-mode results do not depend on it.
      */
     static int evalBatchSize(TrainingRecipe recipe, Device device) {
         if (device.isGpu()) {

@@ -37,6 +37,7 @@ final class PyTorchReference {
             if (tunedMalloc) {
                 builder.environment().put("MALLOC_MMAP_MAX_", "0");
                 builder.environment().put("MALLOC_TRIM_THRESHOLD_", Integer.toString(1 << 30));
+                builder.environment().put("MALLOC_TOP_PAD_", Integer.toString(MallocTuning.TOP_PAD_BYTES));
             }
             Process process = builder.start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
