@@ -56,4 +56,25 @@ class BatchNormFoldingTest {
         assertArrayEquals(expected, actual, 1e-4f * scale);
         assertTrue(folded.getParameters().size() < trained.getParameters().size());
     }
+
+    @ParameterizedTest
+    @EnumSource(Architecture.class)
+    void theFoldedNetworkKeepsItsOwnArraysWhenTheTrainedOneChanges(Architecture architecture) {
+        Block trained = ResNet18.build(architecture, 10);
+        ResNet18.initialize(trained, manager);
+        Block folded = ResNet18.buildFolded(architecture, 10);
+        ResNet18.initialize(folded, manager);
+        BatchNormFolding.fold(trained.getParameters().values(), folded.getParameters().values());
+        NDArray images = manager.randomNormal(new Shape(2, 3, 32, 32));
+        float[] before = folded.forward(new ParameterStore(manager, false), new NDList(images), false)
+                .singletonOrThrow().toFloatArray();
+
+        // As the next training step does: every trained array changes in place.
+        for (Parameter p : trained.getParameters().values()) {
+            p.getArray().addi(1f);
+        }
+        float[] after = folded.forward(new ParameterStore(manager, false), new NDList(images), false)
+                .singletonOrThrow().toFloatArray();
+        assertArrayEquals(before, after, 0f);
+    }
 }
