@@ -39,15 +39,11 @@ class BatchNormFoldingTest {
                 default -> { }
             }
         }
-        Block folded = ResNet18.buildFolded(architecture, 10);
-        ResNet18.initialize(folded, manager);
-        BatchNormFolding.fold(trained.getParameters().values(), folded.getParameters().values());
+        Block folded = foldedTwin(trained, architecture);
 
         NDArray images = manager.randomNormal(new Shape(4, 3, 32, 32));
-        float[] expected = trained.forward(new ParameterStore(manager, false), new NDList(images), false)
-                .singletonOrThrow().toFloatArray();
-        float[] actual = folded.forward(new ParameterStore(manager, false), new NDList(images), false)
-                .singletonOrThrow().toFloatArray();
+        float[] expected = logits(trained, images);
+        float[] actual = logits(folded, images);
         float scale = 0;
         for (float v : expected) {
             scale = Math.max(scale, Math.abs(v));
@@ -62,19 +58,27 @@ class BatchNormFoldingTest {
     void theFoldedNetworkKeepsItsOwnArraysWhenTheTrainedOneChanges(Architecture architecture) {
         Block trained = ResNet18.build(architecture, 10);
         ResNet18.initialize(trained, manager);
-        Block folded = ResNet18.buildFolded(architecture, 10);
-        ResNet18.initialize(folded, manager);
-        BatchNormFolding.fold(trained.getParameters().values(), folded.getParameters().values());
+        Block folded = foldedTwin(trained, architecture);
         NDArray images = manager.randomNormal(new Shape(2, 3, 32, 32));
-        float[] before = folded.forward(new ParameterStore(manager, false), new NDList(images), false)
-                .singletonOrThrow().toFloatArray();
+        float[] before = logits(folded, images);
 
         // As the next training step does: every trained array changes in place.
         for (Parameter p : trained.getParameters().values()) {
             p.getArray().addi(1f);
         }
-        float[] after = folded.forward(new ParameterStore(manager, false), new NDList(images), false)
+        assertArrayEquals(before, logits(folded, images), 0f);
+    }
+
+    private Block foldedTwin(Block trained, Architecture architecture) {
+        Block folded = ResNet18.buildFolded(architecture, 10);
+        ResNet18.initialize(folded, manager);
+        BatchNormFolding.fold(trained.getParameters().values(), folded.getParameters().values());
+        return folded;
+    }
+
+    /** Eval-mode logits. */
+    private float[] logits(Block network, NDArray images) {
+        return network.forward(new ParameterStore(manager, false), new NDList(images), false)
                 .singletonOrThrow().toFloatArray();
-        assertArrayEquals(before, after, 0f);
     }
 }

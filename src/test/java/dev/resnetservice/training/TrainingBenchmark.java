@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.ToDoubleFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -35,7 +36,7 @@ import java.util.function.UnaryOperator;
  * when it is installed. Each DJL side trains one warm-up epoch, then the measured ones.
  *
  * <p>Run: {@code mvn -B -ntp -Pbenchmark verify} (options: -Dbenchmark.images=2560
- * -Dbenchmark.epochs=2 -Dbenchmark.rounds=2
+ * -Dbenchmark.epochs=2 -Dbenchmark.rounds=4
  * -Dbenchmark.malloc-tuning=true -Dbenchmark.nnpack-off=true).
  */
 public final class TrainingBenchmark {
@@ -43,6 +44,7 @@ public final class TrainingBenchmark {
     public static void main(String[] args) {
         int images = Integer.getInteger("benchmark.images", 2560);
         int epochs = Integer.getInteger("benchmark.epochs", 2);
+        int rounds = Integer.getInteger("benchmark.rounds", 4);
         TrainingRecipe recipe = TrainingRecipe.seed().withEpochs(epochs + 1);
         Cifar10Dataset data = Cifar10Reader.read(
                 SyntheticCifar10.write(Path.of("target/benchmark-data"), images, images, 1));
@@ -52,24 +54,24 @@ public final class TrainingBenchmark {
                 && NnpackSwitch.turnOff();
         System.out.printf(Locale.ROOT, "%s %s, %d threads, malloc tuned: %s, NNPACK off: %s, batch %d, %d train / %d test images, %d measured epochs, best of %d rounds%n",
                 engine.getEngineName(), engine.getVersion(), JniUtils.getNumThreads(), tuned, nnpackOff, recipe.batchSize(),
-                images, images, epochs, Integer.getInteger("benchmark.rounds", 2));
+                images, images, epochs, rounds);
 
-        int rounds = Integer.getInteger("benchmark.rounds", 2);
-        // Rounds alternate which side goes first and the best figure of each side counts: on a
-        // shared 2-core machine, interference only ever slows a run down.
+        // The service runs between the two PyTorch runs of its round, so each round's ratio
+        // compares sides a minute apart. Two summaries: every figure at its best over the rounds
+        // (interference only ever slows a run down) and the median of the rounds' own ratios
+        // (fairer when the machine's speed drifts and one side happens on a quiet moment).
         Figures bare = null;
         Figures service = null;
         Figures torch = null;
         Figures torchChannelsLast = null;
         String torchVersion = null;
+        List<Figures> roundRatios = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
-            boolean serviceFirst = round % 2 == 1;
-            double[] s = serviceFirst ? serviceLoop(recipe, data) : null;
-            Figures[] r = bareLoop(recipe, data);
-            s = serviceFirst ? s : serviceLoop(recipe, data);
-            Figures loop = new Figures(Double.NaN, Double.NaN, Double.NaN, s[0], s[1], r[1].forward64());
             JsonNode plain = PyTorchReference.run(JniUtils.getNumThreads(), tuned, false);
+            double[] s = serviceLoop(recipe, data);
+            Figures[] r = bareLoop(recipe, data);
             JsonNode channelsLast = plain == null ? null : PyTorchReference.run(JniUtils.getNumThreads(), tuned, true);
+            Figures loop = new Figures(Double.NaN, Double.NaN, Double.NaN, s[0], s[1], r[1].forward64());
             System.out.printf(Locale.ROOT, "round %d: bare %.1f / %.1f, service %.1f / %.1f img/s (train / test)%s%n",
                     round + 1, r[0].train(), r[0].eval(), s[0], s[1], plain == null ? ""
                             : String.format(Locale.ROOT, ", PyTorch %.1f / %.1f", Figures.of(plain).train(),
@@ -80,6 +82,7 @@ public final class TrainingBenchmark {
                 torchVersion = plain.get("torch").asText();
                 torch = Figures.best(torch, Figures.of(plain));
                 torchChannelsLast = Figures.best(torchChannelsLast, Figures.of(channelsLast));
+                roundRatios.add(Figures.ratio(loop, Figures.of(plain)));
             }
         }
         System.out.printf(Locale.ROOT, "%n%-34s %8s %8s %8s %12s %12s %14s%n", "batch 256, per step", "fwd ms",
@@ -93,6 +96,7 @@ public final class TrainingBenchmark {
         ratios("service / bare", service, bare);
         if (torch != null) {
             ratios("service / PyTorch seed script", service, torch);
+            Figures.median(roundRatios).printRatio("  median of the rounds' ratios");
             ratios("service / PyTorch channels_last", service, torchChannelsLast);
             ratios("bare / PyTorch seed script (ms)", bare, torch);
             System.out.println("(ms ratios are PyTorch's time over DJL's: above 1 means DJL is faster)");
@@ -119,8 +123,32 @@ public final class TrainingBenchmark {
                     Math.max(a.train, b.train), Math.max(a.eval, b.eval), Math.max(a.forward64, b.forward64));
         }
 
+        /** a's images/s over b's; the ms fields b's time over a's, so above 1 means a is faster. */
+        static Figures ratio(Figures a, Figures b) {
+            return new Figures(b.forwardMs / a.forwardMs, b.backwardMs / a.backwardMs, b.optimizerMs / a.optimizerMs,
+                    a.train / b.train, a.eval / b.eval, a.forward64 / b.forward64);
+        }
+
+        /** Each figure's median over {@code all}. */
+        static Figures median(List<Figures> all) {
+            return new Figures(median(all, Figures::forwardMs), median(all, Figures::backwardMs),
+                    median(all, Figures::optimizerMs), median(all, Figures::train), median(all, Figures::eval),
+                    median(all, Figures::forward64));
+        }
+
+        private static double median(List<Figures> all, ToDoubleFunction<Figures> figure) {
+            double[] sorted = all.stream().mapToDouble(figure).sorted().toArray();
+            int middle = sorted.length / 2;
+            return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+        }
+
         void print(String label) {
             System.out.printf(Locale.ROOT, "%-34s %8s %8s %8s %12.1f %12.1f %14.1f%n", label, ms(forwardMs),
+                    ms(backwardMs), ms(optimizerMs), train, eval, forward64);
+        }
+
+        void printRatio(String label) {
+            System.out.printf(Locale.ROOT, "%-34s %8s %8s %8s %12.3f %12.3f %14.3f%n", label, ms(forwardMs),
                     ms(backwardMs), ms(optimizerMs), train, eval, forward64);
         }
 
@@ -130,10 +158,7 @@ public final class TrainingBenchmark {
     }
 
     private static void ratios(String label, Figures a, Figures b) {
-        System.out.printf(Locale.ROOT, "%-34s %8s %8s %8s %12.3f %12.3f %14.3f%n", label,
-                Figures.ms(b.forwardMs() / a.forwardMs()), Figures.ms(b.backwardMs() / a.backwardMs()),
-                Figures.ms(b.optimizerMs() / a.optimizerMs()), a.train() / b.train(), a.eval() / b.eval(),
-                a.forward64() / b.forward64());
+        Figures.ratio(a, b).printRatio(label);
     }
 
     /** The service's own loop; the mean of the measured epochs' figures. */
