@@ -3,9 +3,6 @@ package dev.resnetservice.training;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.ParameterTracker;
 import com.sun.jna.Function;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
@@ -22,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * correction; this is torch.optim.Adam's arithmetic exactly (Adam: L2 decay added to the
  * gradient; AdamW: decoupled), with PyTorch's betas (0.9, 0.999) and eps 1e-8.
  */
-public final class FusedAdam extends Optimizer {
+public final class FusedAdam extends InPlaceOptimizer {
 
     private static final String ADAM = "_ZN2at4_ops12_fused_adam_4callEN3c108ArrayRefINS_6TensorEEES5_S5_S5_S5_S5_dddddbbRKSt8optionalIS4_ES9_";
     private static final String ADAMW = "_ZN2at4_ops13_fused_adamw_4callEN3c108ArrayRefINS_6TensorEEES5_S5_S5_S5_S5_dddddbbRKSt8optionalIS4_ES9_";
@@ -37,14 +34,12 @@ public final class FusedAdam extends Optimizer {
     }
 
     private final Function kernel;
-    private final ParameterTracker learningRate;
     private final Map<String, Map<Device, NDArray>> means = new ConcurrentHashMap<>();
     private final Map<String, Map<Device, NDArray>> variances = new ConcurrentHashMap<>();
 
     private FusedAdam(Builder builder, Function kernel) {
         super(builder);
         this.kernel = kernel;
-        this.learningRate = builder.learningRate;
     }
 
     public static Builder builder() {
@@ -68,36 +63,21 @@ public final class FusedAdam extends Optimizer {
     }
 
     @Override
-    public void update(String parameterId, NDArray weight, NDArray grad) {
-        int step = updateCount(parameterId);
-        double lr = learningRate.getNewValue(parameterId, step);
+    protected void step(String parameterId, NDArray weight, NDArray grad, float lr, int step) {
         NDArray mean = withDefaultState(means, parameterId, weight.getDevice(), k -> weight.zerosLike());
         NDArray variance = withDefaultState(variances, parameterId, weight.getDevice(), k -> weight.zerosLike());
-        // In-place changes to a leaf that requires grad are refused while grad mode is on.
-        boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
         // The kernel reads the step count (for the bias correction) from a tensor on the parameter's device.
         try (NDArray steps = weight.getManager().create((float) step)) {
             kernel.invokeVoid(new Object[] {
                 new TensorList(weight), new TensorList(grad), new TensorList(mean), new TensorList(variance),
                 new TensorList(null), new TensorList(steps),
-                lr, BETA1, BETA2, (double) getWeightDecay(), EPS, false, false, NO_TENSOR, NO_TENSOR});
-            // DJL's collector never clears gradients; its own optimisers do it in their update.
-            JniUtils.zeroGrad((PtNDArray) weight);
-        } finally {
-            JniUtils.setGradMode(gradMode);
+                (double) lr, BETA1, BETA2, (double) getWeightDecay(), EPS, false, false, NO_TENSOR, NO_TENSOR});
         }
     }
 
-    public static final class Builder extends OptimizerBuilder<Builder> {
+    public static final class Builder extends InPlaceOptimizer.Builder<Builder> {
 
-        private ParameterTracker learningRate;
         private boolean decoupledWeightDecay;
-
-        public Builder learningRate(ParameterTracker learningRate) {
-            this.learningRate = learningRate;
-            return this;
-        }
 
         /** AdamW: weight decay applied to the weight, not added to the gradient. */
         public Builder decoupledWeightDecay(boolean decoupled) {
@@ -112,9 +92,7 @@ public final class FusedAdam extends Optimizer {
 
         /** Empty when the loaded libtorch has no fused Adam (one older than 2.4, say). */
         public Optional<FusedAdam> build() {
-            if (learningRate == null) {
-                throw new IllegalArgumentException("learningRate must be set");
-            }
+            requireLearningRate();
             return Libtorch.function(decoupledWeightDecay ? ADAMW : ADAM).map(kernel -> new FusedAdam(this, kernel));
         }
     }

@@ -2,10 +2,6 @@ package dev.resnetservice.training;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.ParameterTracker;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,16 +15,14 @@ import java.util.concurrent.ConcurrentHashMap;
  *   p = p - lr * d
  * </pre>
  */
-public final class MomentumSgd extends Optimizer {
+public final class MomentumSgd extends InPlaceOptimizer {
 
-    private final ParameterTracker learningRate;
     private final float momentum;
     private final boolean nesterov;
     private final Map<String, Map<Device, NDArray>> buffers = new ConcurrentHashMap<>();
 
     private MomentumSgd(Builder builder) {
         super(builder);
-        this.learningRate = builder.learningRate;
         this.momentum = builder.momentum;
         this.nesterov = builder.nesterov;
     }
@@ -38,51 +32,34 @@ public final class MomentumSgd extends Optimizer {
     }
 
     @Override
-    public void update(String parameterId, NDArray weight, NDArray grad) {
-        float lr = learningRate.getNewValue(parameterId, updateCount(parameterId));
-        // The update itself must not be recorded: in-place changes to a leaf that requires grad fail.
-        boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try {
-            // The gradient is rebuilt from zero by the next step, so it serves as the scratch d.
-            NDArray d = grad;
-            if (getWeightDecay() != 0) {
-                try (NDArray decay = weight.mul(getWeightDecay())) {
-                    d.addi(decay);
+    protected void step(String parameterId, NDArray weight, NDArray grad, float lr, int step) {
+        // The gradient is rebuilt from zero by the next step, so it serves as the scratch d.
+        NDArray d = grad;
+        if (getWeightDecay() != 0) {
+            try (NDArray decay = weight.mul(getWeightDecay())) {
+                d.addi(decay);
+            }
+        }
+        if (momentum != 0) {
+            NDArray buffer = withDefaultState(buffers, parameterId, weight.getDevice(), k -> weight.zerosLike());
+            buffer.muli(momentum).addi(d);
+            if (nesterov) {
+                try (NDArray ahead = buffer.mul(momentum)) {
+                    d.addi(ahead);
                 }
+            } else {
+                d = buffer;
             }
-            if (momentum != 0) {
-                NDArray buffer = withDefaultState(buffers, parameterId, weight.getDevice(), k -> weight.zerosLike());
-                buffer.muli(momentum).addi(d);
-                if (nesterov) {
-                    try (NDArray ahead = buffer.mul(momentum)) {
-                        d.addi(ahead);
-                    }
-                } else {
-                    d = buffer;
-                }
-            }
-            try (NDArray step = d.mul(lr)) {
-                weight.subi(step);
-            }
-            // DJL's PyTorch optimisers clear the gradient after their update (its collector does
-            // not); without this, gradients pile up from step to step.
-            JniUtils.zeroGrad((PtNDArray) weight);
-        } finally {
-            JniUtils.setGradMode(gradMode);
+        }
+        try (NDArray change = d.mul(lr)) {
+            weight.subi(change);
         }
     }
 
-    public static final class Builder extends OptimizerBuilder<Builder> {
+    public static final class Builder extends InPlaceOptimizer.Builder<Builder> {
 
-        private ParameterTracker learningRate;
         private float momentum;
         private boolean nesterov;
-
-        public Builder learningRate(ParameterTracker learningRate) {
-            this.learningRate = learningRate;
-            return this;
-        }
 
         public Builder momentum(float momentum) {
             this.momentum = momentum;
@@ -100,9 +77,7 @@ public final class MomentumSgd extends Optimizer {
         }
 
         public MomentumSgd build() {
-            if (learningRate == null) {
-                throw new IllegalArgumentException("learningRate must be set");
-            }
+            requireLearningRate();
             if (nesterov && momentum <= 0) {
                 throw new IllegalArgumentException("Nesterov momentum needs momentum > 0, got " + momentum);
             }

@@ -72,17 +72,17 @@ public final class TrainingBenchmark {
             Figures[] r = bareLoop(recipe, data);
             JsonNode channelsLast = plain == null ? null : PyTorchReference.run(JniUtils.getNumThreads(), tuned, true);
             Figures loop = new Figures(Double.NaN, Double.NaN, Double.NaN, s[0], s[1], r[1].forward64());
+            Figures reference = plain == null ? null : Figures.of(plain);
             System.out.printf(Locale.ROOT, "round %d: bare %.1f / %.1f, service %.1f / %.1f img/s (train / test)%s%n",
-                    round + 1, r[0].train(), r[0].eval(), s[0], s[1], plain == null ? ""
-                            : String.format(Locale.ROOT, ", PyTorch %.1f / %.1f", Figures.of(plain).train(),
-                                    Figures.of(plain).eval()));
+                    round + 1, r[0].train(), r[0].eval(), s[0], s[1], reference == null ? ""
+                            : String.format(Locale.ROOT, ", PyTorch %.1f / %.1f", reference.train(), reference.eval()));
             bare = Figures.best(bare, r[0]);
             service = Figures.best(service, loop);
-            if (plain != null && channelsLast != null) {
+            if (reference != null && channelsLast != null) {
                 torchVersion = plain.get("torch").asText();
-                torch = Figures.best(torch, Figures.of(plain));
+                torch = Figures.best(torch, reference);
                 torchChannelsLast = Figures.best(torchChannelsLast, Figures.of(channelsLast));
-                roundRatios.add(Figures.ratio(loop, Figures.of(plain)));
+                roundRatios.add(Figures.ratio(loop, reference));
             }
         }
         System.out.printf(Locale.ROOT, "%n%-34s %8s %8s %8s %12s %12s %14s%n", "batch 256, per step", "fwd ms",
@@ -93,12 +93,12 @@ public final class TrainingBenchmark {
         }
         bare.print("DJL bare loop");
         service.print("service (epoch loop; /predict fwd)");
-        ratios("service / bare", service, bare);
+        Figures.ratio(service, bare).printRatio("service / bare");
         if (torch != null) {
-            ratios("service / PyTorch seed script", service, torch);
+            Figures.ratio(service, torch).printRatio("service / PyTorch seed script");
             Figures.median(roundRatios).printRatio("  median of the rounds' ratios");
-            ratios("service / PyTorch channels_last", service, torchChannelsLast);
-            ratios("bare / PyTorch seed script (ms)", bare, torch);
+            Figures.ratio(service, torchChannelsLast).printRatio("service / PyTorch channels_last");
+            Figures.ratio(bare, torch).printRatio("bare / PyTorch seed script (ms)");
             System.out.println("(ms ratios are PyTorch's time over DJL's: above 1 means DJL is faster)");
         }
     }
@@ -155,10 +155,6 @@ public final class TrainingBenchmark {
         private static String ms(double value) {
             return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%.1f", value);
         }
-    }
-
-    private static void ratios(String label, Figures a, Figures b) {
-        Figures.ratio(a, b).printRatio(label);
     }
 
     /** The service's own loop; the mean of the measured epochs' figures. */
