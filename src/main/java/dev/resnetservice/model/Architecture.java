@@ -18,6 +18,11 @@ public enum Architecture {
         this.layer1Side = layer1Side;
     }
 
+    /** Side of the maps layer1 sees for a 32x32 input. */
+    public int layer1Side() {
+        return layer1Side;
+    }
+
     public String id() {
         return id;
     }

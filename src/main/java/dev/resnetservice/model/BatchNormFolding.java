@@ -11,7 +11,8 @@ import java.util.List;
  * Fills a {@link ResNet18#buildFolded} network from a trained one. In eval mode a BatchNorm is
  * y = gamma * (x - mean) / sqrt(var + eps) + beta, a per-channel affine map, so with
  * s = gamma / sqrt(var + eps) the conv before it becomes W' = W * s (per output channel) with
- * bias b' = beta - mean * s. Serving then skips one full pass over every activation.
+ * bias b' = beta - mean * s. Serving then skips one full pass over every activation. Where the
+ * folded conv is smaller than the trained one, it gets the taps that meet its input.
  */
 public final class BatchNormFolding {
 
@@ -44,7 +45,7 @@ public final class BatchNormFolding {
                     NDArray variance = from.next().getArray();
                     scratch.tempAttachAll(new NDList(weight, gamma, beta, mean, variance));
                     NDArray scale = gamma.div(variance.add(EPSILON).sqrt());
-                    target.intern(weight.mul(scale.reshape(-1, 1, 1, 1)));
+                    target.intern(taps(weight, target.getShape().get(2)).mul(scale.reshape(-1, 1, 1, 1)));
                     to.next().getArray().intern(beta.sub(mean.mul(scale)));
                 } else {
                     scratch.tempAttachAll(new NDList(array));
@@ -56,5 +57,18 @@ public final class BatchNormFolding {
             throw new IllegalArgumentException("the folded network has parameters the trained one lacks: "
                     + to.next().getName());
         }
+    }
+
+    /**
+     * The {@code side} x {@code side} taps a cut folded conv keeps ({@link ResNet18}): those that
+     * meet the input, from the padding of a same-size conv, (kernel - 1) / 2, on.
+     */
+    private static NDArray taps(NDArray weight, long side) {
+        long kernel = weight.getShape().get(2);
+        if (side == kernel) {
+            return weight;
+        }
+        long from = (kernel - 1) / 2;
+        return weight.get(":, :, {}:{}, {}:{}", from, from + side, from, from + side);
     }
 }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
@@ -30,8 +31,10 @@ import java.util.function.Function;
  */
 public final class ResNet18 {
 
+    /** Side of the images the networks take. */
+    private static final int SIDE = 32;
     /** The shape {@link #initialize} prepares the parameters for: one 32x32 RGB image. */
-    public static final Shape INPUT_SHAPE = new Shape(1, 3, 32, 32);
+    public static final Shape INPUT_SHAPE = new Shape(1, 3, SIDE, SIDE);
 
     /** Width of layer4, so the input width of the final Linear. */
     private static final int FC_IN = 512;
@@ -44,9 +47,10 @@ public final class ResNet18 {
     }
 
     /**
-     * The same network for inference with every BatchNorm folded into the conv before it (a conv
-     * with bias, no BatchNorm): one pass over each activation instead of two. Fill it with
-     * {@link BatchNormFolding#fold}.
+     * The same network for inference on 32x32 images, every BatchNorm folded into the conv before
+     * it (a conv with bias, no BatchNorm): one pass over each activation instead of two. Convs that
+     * make a 1x1 map keep only the taps that meet pixels ({@link #conv3x3Bn}), so it refuses other
+     * image sizes. Fill it with {@link BatchNormFolding#fold}.
      */
     public static Block buildFolded(Architecture architecture, int classes) {
         return build(architecture, classes, true);
@@ -57,17 +61,29 @@ public final class ResNet18 {
         if (classes < 2) {
             throw new IllegalArgumentException("classes must be at least 2, got " + classes);
         }
-        SequentialBlock net = new SequentialBlock()
-                .add(stem(architecture, folded))
-                .add(makeLayer(64, 64, 2, 1, folded))
-                .add(makeLayer(64, 128, 2, 2, folded))
-                .add(makeLayer(128, 256, 2, 2, folded))
-                .add(makeLayer(256, FC_IN, 2, 2, folded))
+        int map = architecture.layer1Side();
+        SequentialBlock net = new SequentialBlock();
+        if (folded) {
+            net.add(new LambdaBlock(ResNet18::requireImageSide, "requireImageSide"));
+        }
+        net.add(stem(architecture, folded))
+                .add(makeLayer(64, 64, 2, 1, map, folded))
+                .add(makeLayer(64, 128, 2, 2, map, folded))
+                .add(makeLayer(128, 256, 2, 2, map / 2, folded))
+                .add(makeLayer(256, FC_IN, 2, 2, map / 4, folded))
                 .add(Pool.globalAvgPool2dBlock())
                 .add(Blocks.batchFlattenBlock())
                 .add(Linear.builder().setUnits(classes).optBias(true).build());
         initialiseLikeTorchvision(net);
         return net;
+    }
+
+    private static NDList requireImageSide(NDList inputs) {
+        Shape shape = inputs.singletonOrThrow().getShape();
+        if (shape.get(2) != SIDE || shape.get(3) != SIDE) {
+            throw new IllegalArgumentException("the folded network takes 32x32 images, got " + shape);
+        }
+        return inputs;
     }
 
     /** Creates the parameter arrays in {@code manager} for {@link #INPUT_SHAPE} input. */
@@ -100,21 +116,21 @@ public final class ResNet18 {
         };
     }
 
-    /** One stage: the first block changes stride and width, the rest keep them. */
-    private static Block makeLayer(int inplanes, int planes, int blocks, int stride, boolean folded) {
-        SequentialBlock layer = new SequentialBlock().add(basicBlock(inplanes, planes, stride, folded));
+    /** One stage on {@code map} x {@code map} input: the first block changes stride and width, the rest keep them. */
+    private static Block makeLayer(int inplanes, int planes, int blocks, int stride, int map, boolean folded) {
+        SequentialBlock layer = new SequentialBlock().add(basicBlock(inplanes, planes, stride, map, folded));
         for (int i = 1; i < blocks; i++) {
-            layer.add(basicBlock(planes, planes, 1, folded));
+            layer.add(basicBlock(planes, planes, 1, map / stride, folded));
         }
         return layer;
     }
 
     /** relu(bn(conv(relu(bn(conv(x))))) + downsample(x)), downsample a projection only where shapes change. */
-    private static Block basicBlock(int inplanes, int planes, int stride, boolean folded) {
+    private static Block basicBlock(int inplanes, int planes, int stride, int map, boolean folded) {
         Block residual = new SequentialBlock()
-                .addAll(convBn(planes, 3, stride, 1, folded))
+                .addAll(conv3x3Bn(planes, stride, map, folded))
                 .add(Activation.reluBlock())
-                .addAll(convBn(planes, 3, 1, 1, folded));
+                .addAll(conv3x3Bn(planes, 1, map / stride, folded));
         Block downsample = stride != 1 || inplanes != planes
                 ? new SequentialBlock().addAll(convBn(planes, 1, stride, 0, folded, PlainLayoutConv2d::new))
                 : Blocks.identityBlock();
@@ -125,6 +141,20 @@ public final class ResNet18 {
 
     private static NDList sum(List<NDList> branches) {
         return new NDList(branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow()));
+    }
+
+    /**
+     * A 3x3 conv (padding 1) on the {@code map} x {@code map} input a 32x32 image gives it, and its
+     * BatchNorm. Where it makes a 1x1 map its window covers the whole input (map <= stride), so
+     * only taps 1..map ever meet a pixel and the rest meet padding zeros: folded, such a conv holds
+     * just those taps, cut by {@link BatchNormFolding}. That is layer4 of the seed stem (2x2 in,
+     * 1x1 out): the folded network drops 7.0 M of its 11.2 M weights, which oneDNN would reorder on
+     * every forward. Training keeps whole kernels: cutting them every step made the backward slower
+     * by about what the convs gained (autograd writes each cut kernel's gradient back whole).
+     */
+    private static List<Block> conv3x3Bn(int planes, int stride, int map, boolean folded) {
+        boolean onePixelOut = (map - 1) / stride == 0;
+        return folded && onePixelOut ? convBn(planes, map, 1, 0, true) : convBn(planes, 3, stride, 1, folded);
     }
 
     /**
