@@ -148,7 +148,7 @@ public final class ResNet18 {
      * BatchNorm. Where it makes a 1x1 map its window covers the whole input (map <= stride), so
      * only taps 1..map ever meet a pixel and the rest meet padding zeros: folded, such a conv holds
      * just those taps, cut by {@link BatchNormFolding}. That is layer4 of the seed stem (2x2 in,
-     * 1x1 out): the folded network drops 7.0 M of its 11.2 M weights, which oneDNN would reorder on
+     * 1x1 out): the folded network drops 6.9 M of its 11.2 M weights, which oneDNN would reorder on
      * every forward. Training keeps whole kernels: cutting them every step made the backward slower
      * by about what the convs gained (autograd writes each cut kernel's gradient back whole).
      */

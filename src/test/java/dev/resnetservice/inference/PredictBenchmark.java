@@ -12,6 +12,7 @@ import dev.resnetservice.model.CheckpointStore;
 import dev.resnetservice.testdata.SyntheticCifar10;
 import dev.resnetservice.testdata.TestImages;
 import dev.resnetservice.training.MallocTuning;
+import dev.resnetservice.training.NnpackSwitch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -438,9 +439,11 @@ public final class PredictBenchmark {
     private List<Row> inProcess(Path home, String jobId, List<byte[]> pngs) throws Exception {
         boolean tuned = MallocTuning.apply();
         Engine engine = Engine.getEngine("PyTorch");
+        // As the service does at start-up: else libtorch retries NNPACK (and logs) on every forward.
+        boolean nnpackOff = NnpackSwitch.turnOff();
         JniUtils.setGradMode(false);
-        System.out.printf(Locale.ROOT, "in process: %s %s, %d threads, malloc tuned: %s%n", engine.getEngineName(),
-                engine.getVersion(), JniUtils.getNumThreads(), tuned);
+        System.out.printf(Locale.ROOT, "in process: %s %s, %d threads, malloc tuned: %s, NNPACK off: %s%n",
+                engine.getEngineName(), engine.getVersion(), JniUtils.getNumThreads(), tuned, nnpackOff);
         CheckpointStore store = new CheckpointStore(JSON);
         List<Checkpoint> checkpoints = store.list(home.resolve("jobs").resolve(jobId).resolve("checkpoints"));
         if (checkpoints.isEmpty()) {
