@@ -145,16 +145,20 @@ public final class ResNet18 {
 
     /**
      * A 3x3 conv (padding 1) on the {@code map} x {@code map} input a 32x32 image gives it, and its
-     * BatchNorm. Where it makes a 1x1 map its window covers the whole input (map <= stride), so
-     * only taps 1..map ever meet a pixel and the rest meet padding zeros: folded, such a conv holds
-     * just those taps, cut by {@link BatchNormFolding}. That is layer4 of the seed stem (2x2 in,
-     * 1x1 out): the folded network drops 6.9 M of its 11.2 M weights, which oneDNN would reorder on
-     * every forward. Training keeps whole kernels: cutting them every step made the backward slower
-     * by about what the convs gained (autograd writes each cut kernel's gradient back whole).
+     * BatchNorm. Where it makes one output pixel its window covers the whole input, so only taps
+     * 1..map ever meet a pixel and the rest meet padding zeros. That is layer4 of the seed stem
+     * (2x2 in, 1x1 out): 6.9 M of the network's 11.2 M weights are such taps. Trained, the conv
+     * crops its kernel to those taps at every call ({@link KernelCroppingConv2d}): oneDNN would
+     * derive all nine taps' gradients. Folded, it holds only those taps, cut once by
+     * {@link BatchNormFolding}, since oneDNN reorders every weight it is given on every forward.
      */
     private static List<Block> conv3x3Bn(int planes, int stride, int map, boolean folded) {
-        boolean onePixelOut = (map - 1) / stride == 0;
-        return folded && onePixelOut ? convBn(planes, map, 1, 0, true) : convBn(planes, 3, stride, 1, folded);
+        if (!folded) {
+            return convBn(planes, 3, stride, 1, false, KernelCroppingConv2d::new);
+        }
+        return KernelCroppingConv2d.windowCovers(map, 3, 1, stride)
+                ? convBn(planes, map, 1, 0, true, PlainLayoutConv2d::new)
+                : convBn(planes, 3, stride, 1, true);
     }
 
     /**
@@ -177,12 +181,13 @@ public final class ResNet18 {
     }
 
     /**
-     * The shortcut's 1x1 conv, run on a plain-layout copy of a channels-last input. libtorch
-     * 2.7.1 gets the channels-last 1x1 conv from 256 to 512 channels wrong on this project's
-     * AVX-512 AMD EPYC (errors as large as the outputs; the plain layout and PyTorch 1.13 are
-     * right, other shapes too), and that is exactly layer4's shortcut. The copy is small: 256
-     * channels at 2x2 (seed stem) or 8x8 (CIFAR stem). Parameters and checkpoint format are
-     * those of a Conv2d, so checkpoints load either way.
+     * A conv run on a plain-layout copy of a channels-last input. libtorch 2.7.1 gets channels-last
+     * 1x1 convs from 256 or 512 channels to 512 wrong on this project's AVX-512 AMD EPYC (errors
+     * as large as the outputs; the plain layout and PyTorch 1.13 are right, 3x3 shapes too), and
+     * layer4's shortcut is one, as are the folded network's cut convs on 1x1 maps. The copy is
+     * small: 256 channels at 2x2 (seed stem) or 8x8 (CIFAR stem), nothing at 1x1, where both
+     * layouts are the same bytes. Parameters and checkpoint format are those of a Conv2d, so
+     * checkpoints load either way.
      */
     private static final class PlainLayoutConv2d extends Conv2d {
 
