@@ -61,14 +61,14 @@ public final class BatchNormFolding {
 
     /**
      * The {@code side} x {@code side} taps a cut folded conv keeps ({@link ResNet18}): those that
-     * meet the input, from the padding of a same-size conv, (kernel - 1) / 2, on.
+     * meet its input behind the padding of a same-size conv, (kernel - 1) / 2.
      */
     private static NDArray taps(NDArray weight, long side) {
         long kernel = weight.getShape().get(2);
         if (side == kernel) {
             return weight;
         }
-        long from = (kernel - 1) / 2;
-        return weight.get(":, :, {}:{}, {}:{}", from, from + side, from, from + side);
+        long padding = (kernel - 1) / 2;
+        return KernelCroppingConv2d.coveredTaps(weight, padding, padding, side, side);
     }
 }

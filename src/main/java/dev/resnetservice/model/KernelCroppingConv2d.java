@@ -32,6 +32,14 @@ final class KernelCroppingConv2d extends Conv2d {
         return outputs == 1 && padding > 0 && padding + size <= kernel;
     }
 
+    /**
+     * The taps of an (out, in, kh, kw) {@code kernel} that meet a {@code height} x {@code width}
+     * input whose window covers it, {@code top} and {@code left} taps of padding before it.
+     */
+    static NDArray coveredTaps(NDArray kernel, long top, long left, long height, long width) {
+        return kernel.get(":, :, {}:{}, {}:{}", top, top + height, left, left + width);
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
             PairList<String, Object> params) {
@@ -44,11 +52,9 @@ final class KernelCroppingConv2d extends Conv2d {
             return super.forwardInternal(parameterStore, inputs, training, params);
         }
         NDArray kernel = parameterStore.getValue(weight, input.getDevice(), training);
-        long top = padding.get(0);
-        long left = padding.get(1);
         // A contiguous copy that gradients flow through (DJL's duplicate() does not record one);
         // oneDNN took the strided view for a foreign layout.
-        NDArray taps = MemoryLayout.plain(kernel.get(":, :, {}:{}, {}:{}", top, top + height, left, left + width));
+        NDArray taps = MemoryLayout.plain(coveredTaps(kernel, padding.get(0), padding.get(1), height, width));
         NDArray shift = bias == null ? null : parameterStore.getValue(bias, input.getDevice(), training);
         // Plain layout: libtorch 2.7.1 gets channels-last 1x1 convs to 512 channels wrong here (as
         // layer4's shortcut, ResNet18); at these map sizes the copy is at most 2x2 pixels an image.
