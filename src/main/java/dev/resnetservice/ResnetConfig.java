@@ -18,7 +18,10 @@ public interface ResnetConfig {
     /** When set, every POST, PUT and DELETE needs {@code Authorization: Bearer <token>}. */
     Optional<String> apiToken();
 
-    /** The device for jobs that say {@code auto} and for predictions: auto (a GPU when libtorch sees one), cpu or gpu. */
+    /**
+     * The device for jobs that say {@code auto} and for predictions: auto (a GPU when libtorch sees one), cpu,
+     * gpu or gpu:N. A GPU named here must be there and pass the self-test, or start-up fails saying why.
+     */
     @WithDefault("auto")
     String device();
 

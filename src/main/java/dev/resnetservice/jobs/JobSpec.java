@@ -2,12 +2,12 @@ package dev.resnetservice.jobs;
 
 import dev.resnetservice.data.Augmentation;
 import dev.resnetservice.model.Architecture;
+import dev.resnetservice.training.DeviceChoice;
 import dev.resnetservice.training.LearningRateSchedule;
 import dev.resnetservice.training.TrainingRecipe;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * What POST /jobs asks for. Every field is optional: {@code recipe} names a preset ({@code seed},
@@ -35,7 +35,6 @@ public record JobSpec(
     public static final String CIFAR10_BINARY = "cifar10-binary";
     public static final Map<String, TrainingRecipe> RECIPES = Map.of("seed", TrainingRecipe.seed(),
             "fast", TrainingRecipe.fast());
-    private static final Set<String> DEVICES = Set.of("auto", "cpu", "gpu");
     private static final List<String> OPTIMIZERS = List.of(TrainingRecipe.ADAM, TrainingRecipe.ADAMW,
             TrainingRecipe.SGD);
 
@@ -161,8 +160,10 @@ public record JobSpec(
             throw new InvalidSpecException("labelSmoothing", "must be between 0 and 0.5, got " + labelSmoothing);
         }
         tta = Objects.requireNonNullElse(tta, preset.testTimeAugmentation());
-        if (!DEVICES.contains(device)) {
-            throw new InvalidSpecException("device", "unknown device '" + device + "', expected auto, cpu or gpu");
+        try {
+            device = DeviceChoice.parse(device).toString();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSpecException("device", e.getMessage());
         }
         if (limitTrain != null) {
             requireBetween("limitTrain", limitTrain, 1, Integer.MAX_VALUE);

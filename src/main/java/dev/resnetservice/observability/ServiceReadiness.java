@@ -44,6 +44,8 @@ public class ServiceReadiness implements HealthCheck {
                 .withData("engine", engine.getEngineName())
                 .withData("version", engine.getVersion())
                 .withData("home", home.toString());
+        devices.gpu().ifPresent(gpu -> response.withData("deviceName", gpu.name())
+                .withData("deviceArchitecture", gpu.architecture()));
         jobs.list().stream().filter(job -> job.state() == JobState.RUNNING).map(Job::id).findFirst()
                 .ifPresent(id -> response.withData("runningJob", id));
         catalog.defaultName().ifPresent(name -> response.withData("servedModel", name));

@@ -21,18 +21,29 @@ final class Libtorch {
 
     /** The function, or empty when libtorch is not loaded or has no such symbol (another version). */
     static Optional<Function> function(String symbol) {
+        return function(LIBRARY, symbol);
+    }
+
+    /**
+     * @param library the start of a mapped library's file name ("libamdhip64" also finds "libamdhip64.so.6")
+     */
+    static Optional<Function> function(String library, String symbol) {
         try {
-            return loadedPath().map(path -> NativeLibrary.getInstance(path).getFunction(symbol));
+            return loadedPath(library).map(path -> NativeLibrary.getInstance(path).getFunction(symbol));
         } catch (UnsatisfiedLinkError e) {
             return Optional.empty();
         }
     }
 
     static Optional<String> loadedPath() {
+        return loadedPath(LIBRARY);
+    }
+
+    private static Optional<String> loadedPath(String library) {
         try {
             return Files.readAllLines(Path.of("/proc/self/maps")).stream()
                     .map(line -> line.substring(line.lastIndexOf(' ') + 1))
-                    .filter(path -> path.endsWith("/" + LIBRARY))
+                    .filter(path -> path.substring(path.lastIndexOf('/') + 1).startsWith(library))
                     .findFirst();
         } catch (IOException e) {
             return Optional.empty();

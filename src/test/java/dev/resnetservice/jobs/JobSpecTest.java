@@ -46,6 +46,12 @@ class JobSpecTest {
     }
 
     @Test
+    void aJobMayNameOneGpu() throws Exception {
+        assertEquals("gpu:1", parse("{\"device\": \"gpu:1\"}").device());
+        assertEquals("auto", parse("{}").device());
+    }
+
+    @Test
     void explicitFieldsWinOverThePreset() throws Exception {
         JobSpec spec = parse("{\"recipe\": \"fast\", \"epochs\": 10, \"optimizer\": {\"lr\": 0.1},"
                 + " \"augment\": {\"flip\": false}, \"tta\": false}");
@@ -83,6 +89,7 @@ class JobSpecTest {
         "{\"epochs\": 4, \"schedule\": {\"warmupEpochs\": 4}}             | schedule.warmupEpochs",
         "{\"augment\": {\"crop\": 17}}                                    | augment.crop",
         "{\"labelSmoothing\": 0.6}                                        | labelSmoothing",
+        "{\"device\": \"gpu:one\"}                                         | device",
     })
     void badRecipeFieldsAreNamed(String json, String field) {
         Exception e = assertThrows(Exception.class, () -> parse(json));

@@ -1,0 +1,95 @@
+package dev.resnetservice;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The settings that make the ROCm image, its compose service and the GPU deployment fail loudly. */
+class RocmPackagingTest {
+
+    private static final ObjectMapper YAML = new YAMLMapper();
+
+    @Test
+    void theRocmImageInsistsOnTheGpuAndChecksItselfAtBuildTime() throws IOException {
+        String dockerfile = Files.readString(Path.of("docker/Dockerfile.rocm"));
+        String runtime = dockerfile.substring(dockerfile.lastIndexOf("\nFROM "));
+        String build = dockerfile.substring(0, dockerfile.indexOf("\nFROM ", dockerfile.indexOf("AS build")));
+        assertTrue(runtime.contains("RESNET_DEVICE=gpu"), "no silent CPU fallback");
+        String libtorch = env(runtime, "PYTORCH_LIBRARY_PATH");
+        assertTrue(runtime.contains("libdjl_torch.so " + libtorch + "/libdjl_torch.so"), "the JNI library sits next to libtorch");
+        assertTrue(runtime.contains("ldd " + libtorch + "/libtorch.so | grep -q 'libtorch_hip.so => " + libtorch
+                + "/libtorch_hip.so'"), "libtorch_hip behind libtorch.so");
+        assertTrue(runtime.contains("ldd -r " + libtorch + "/libdjl_torch.so") && runtime.contains("not found|undefined symbol"),
+                "nothing missing behind DJL's JNI library");
+        assertTrue(build.contains("javac -cp 'target/quarkus-app/lib/main/*' -d /warmup docker/DjlWarmUp.java"),
+                "the warm-up is compiled where a JDK is");
+        assertTrue(runtime.contains("java -cp '/app/lib/main/*:/opt/warmup' DjlWarmUp"), "the engine loads at build time");
+        assertTrue(dockerfile.contains("'torch/share/'"), "the wheel's share folder is unpacked");
+        assertEquals(Path.of(libtorch).getParent().resolve("share/miopen/db").toString(), env(runtime, "MIOPEN_SYSTEM_DB_PATH"));
+        assertTrue(dockerfile.contains("test -d /opt/torch/share/miopen/db"), "a wheel without MIOpen's databases fails the build");
+    }
+
+    @Test
+    void composePassesTheGpuChoiceAndTheVisibleDevices() throws IOException {
+        JsonNode rocm = YAML.readTree(Path.of("docker/compose.yaml").toFile()).at("/services/resnet-rocm");
+        List<String> environment = texts(rocm.path("environment"));
+        assertTrue(environment.contains("RESNET_DEVICE=${RESNET_DEVICE:-gpu}"), environment.toString());
+        assertTrue(environment.contains("HIP_VISIBLE_DEVICES") && environment.contains("ROCR_VISIBLE_DEVICES"),
+                environment.toString());
+        assertEquals(List.of("/dev/kfd", "/dev/dri"), texts(rocm.path("devices")));
+        assertTrue(texts(rocm.path("group_add")).contains("${RENDER_GID:-render}"));
+    }
+
+    @Test
+    void theGpuDeploymentInsistsOnTheGpuAndTheCpuOverlayDoesNot() throws IOException {
+        JsonNode deployment = YAML.readTree(Path.of("deploy/base/deployment.yaml").toFile());
+        JsonNode pod = deployment.at("/spec/template/spec");
+        JsonNode container = pod.at("/containers/0");
+        assertEquals("gpu", envValue(container, "RESNET_DEVICE"));
+        assertEquals("Unconfined", pod.at("/securityContext/seccompProfile/type").asText());
+        assertTrue(pod.at("/securityContext/supplementalGroups").size() >= 2, "video and render");
+        assertTrue(container.at("/securityContext/capabilities/add").isMissingNode(), "no added capabilities");
+        assertTrue(Files.readString(Path.of("deploy/base/deployment.yaml")).contains("stat -c %g /dev/kfd"));
+
+        List<JsonNode> patches = new ArrayList<>();
+        for (JsonNode patch : YAML.readTree(Path.of("deploy/overlays/cpu/kustomization.yaml").toFile()).path("patches")) {
+            patches.addAll(YAML.readValues(new YAMLFactory().createParser(patch.path("patch").asText()), JsonNode.class).readAll());
+        }
+        JsonNode merge = patches.stream().filter(p -> p.has("spec")).findFirst().orElseThrow();
+        assertEquals("auto", envValue(merge.at("/spec/template/spec/containers/0"), "RESNET_DEVICE"));
+        assertEquals("RuntimeDefault", merge.at("/spec/template/spec/securityContext/seccompProfile/type").asText());
+    }
+
+    private static String env(String dockerfile, String name) {
+        Matcher matcher = Pattern.compile("\\b" + name + "=(\\S+)").matcher(dockerfile);
+        assertTrue(matcher.find(), name + " is set");
+        return matcher.group(1);
+    }
+
+    private static String envValue(JsonNode container, String name) {
+        for (JsonNode variable : container.path("env")) {
+            if (name.equals(variable.path("name").asText())) {
+                return variable.path("value").asText();
+            }
+        }
+        return null;
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(node -> texts.add(node.asText()));
+        return texts;
+    }
+}
