@@ -1,5 +1,6 @@
 package dev.resnetservice;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
@@ -24,6 +25,10 @@ public interface ResnetConfig {
      */
     @WithDefault("auto")
     String device();
+
+    /** Below this much free space on the home folder's disk new jobs get 507 and a running one stops before its next checkpoint. */
+    @WithDefault("1G")
+    MemorySize minFreeDisk();
 
     /** Tune glibc malloc for libtorch at start-up (see MallocTuning); about 1.3x faster training steps. */
     @WithDefault("true")
@@ -54,9 +59,24 @@ public interface ResnetConfig {
         @WithDefault("15s")
         Duration heartbeatInterval();
 
-        /** Events a slow stream client may have unsent before it is closed (it can reconnect with Last-Event-ID). */
-        @WithDefault("1024")
-        int maxUnsentEvents();
+        /** Event streams open at once; beyond this GET /jobs/<id>/events answers 503. */
+        @WithDefault("256")
+        int maxStreams();
+
+        /** Event streams open at once on one job; beyond this 503. */
+        @WithDefault("64")
+        int maxStreamsPerJob();
+
+        /** A stream whose client has read nothing for this long is closed (it can reconnect with Last-Event-ID). */
+        @WithDefault("60s")
+        Duration streamStallTimeout();
+
+        /** Memory a job may plan for; by default the machine's when jobs run on the CPU, no check on a GPU. */
+        Optional<MemorySize> memoryLimit();
+
+        /** On shutdown, how long the running job may take to finish its batch and be saved as interrupted. */
+        @WithDefault("30s")
+        Duration shutdownGrace();
     }
 
     interface Predict {
@@ -75,5 +95,21 @@ public interface ResnetConfig {
         /** Larger images (width x height, read from the header before decoding) get 413. */
         @WithDefault("16777216")
         long maxPixels();
+
+        /** Images wider or taller than this get 413, whatever their pixel count. */
+        @WithDefault("16384")
+        int maxSide();
+
+        /** Images in one request; more get 413. */
+        @WithDefault("64")
+        int maxImages();
+
+        /** Requests decoding images at once; beyond this 503 (decoding a large image takes memory and a core). */
+        @WithDefault("8")
+        int maxConcurrentDecodes();
+
+        /** How long a request waits for the device before it is answered 503. */
+        @WithDefault("30s")
+        Duration timeout();
     }
 }

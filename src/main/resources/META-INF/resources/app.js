@@ -14,9 +14,13 @@ class ApiError extends Error {
   }
 }
 
+// The token lives in this tab's session storage, and only once the API has accepted it: a typo is
+// never kept, and closing the tab forgets it.
+let pendingToken = null;
+
 async function api(method, url, body) {
   const headers = {};
-  const token = localStorage.getItem(TOKEN_KEY);
+  const token = pendingToken || sessionStorage.getItem(TOKEN_KEY);
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined && !(body instanceof FormData)) headers['Content-Type'] = 'application/json';
   const response = await fetch(url, {
@@ -24,7 +28,12 @@ async function api(method, url, body) {
     body: body === undefined || body instanceof FormData ? body : JSON.stringify(body),
   });
   if (response.status === 401 && method !== 'GET') {
+    pendingToken = null;
+    sessionStorage.removeItem(TOKEN_KEY);
     if (await askToken(token ? 'That token was refused.' : '')) return api(method, url, body);
+  } else if (pendingToken && token === pendingToken) {
+    sessionStorage.setItem(TOKEN_KEY, pendingToken);
+    pendingToken = null;
   }
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
@@ -32,7 +41,7 @@ async function api(method, url, body) {
   return data;
 }
 
-/** Shows the token dialog; resolves true when a token was given. */
+/** Shows the token dialog; resolves true when a token was given (kept once a call with it succeeds). */
 function askToken(message) {
   const dialog = $('#token-dialog');
   $('#token-error').textContent = message;
@@ -41,7 +50,7 @@ function askToken(message) {
     dialog.addEventListener('close', () => {
       const token = $('#token-input').value.trim();
       if (dialog.returnValue === 'ok' && token) {
-        localStorage.setItem(TOKEN_KEY, token);
+        pendingToken = token;
         resolve(true);
       } else {
         resolve(false);

@@ -38,7 +38,7 @@ public class Datasets {
         if (path != null) {
             Path folder = Path.of(path);
             if (!Files.isDirectory(folder)) {
-                throw new DatasetException("no folder " + folder.toAbsolutePath()
+                throw new DatasetException("no folder " + path
                         + ": dataset.path must name a folder with the CIFAR-10 binary files");
             }
         } else if (!Files.isDirectory(defaultFolder()) && !download) {

@@ -4,9 +4,11 @@ import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.resnetservice.ResnetConfig;
+import dev.resnetservice.WorkerThread;
 import dev.resnetservice.model.Checkpoint;
 import dev.resnetservice.model.CheckpointStore;
 import dev.resnetservice.training.TrainingDevices;
+import dev.resnetservice.web.BusyException;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -14,15 +16,18 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -50,6 +55,9 @@ public class BatchingPredictor {
     private final DistributionSummary batchSizes;
     private final BlockingDeque<Item> queue = new LinkedBlockingDeque<>();
     private final Map<Path, ServedModel> loaded = new LinkedHashMap<>(4, 0.75f, true);
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final Duration timeout;
+    private boolean gradModeOff;
     private Thread worker;
 
     public BatchingPredictor(TrainingDevices devices, ObjectMapper mapper, ResnetConfig config, MeterRegistry registry) {
@@ -58,6 +66,7 @@ public class BatchingPredictor {
         this.maxBatch = config.predict().maxBatch();
         this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(config.predict().maxDelayMs());
         this.maxQueued = config.predict().maxQueued();
+        this.timeout = config.predict().timeout();
         this.batchSizes = DistributionSummary.builder("resnet.predict.batch.size")
                 .description("Images per device batch of /predict")
                 .publishPercentileHistogram()
@@ -65,63 +74,83 @@ public class BatchingPredictor {
     }
 
     void onStart(@Observes StartupEvent event) {
-        worker = new Thread(this::work, "predict-batcher");
-        // The engine finds its providers through the context class loader.
-        worker.setContextClassLoader(BatchingPredictor.class.getClassLoader());
-        worker.setDaemon(true);
-        worker.start();
+        worker = WorkerThread.start("predict-batcher", this::runNextBatch);
     }
 
-    void onStop(@Observes ShutdownEvent event) {
+    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
         worker.interrupt();
+        worker.join(TimeUnit.SECONDS.toMillis(10));
+        loaded.values().forEach(ServedModel::close);
     }
 
-    /** Waits for {@link #predict}; a failure surfaces as the exception that caused it. */
+    /**
+     * Waits for {@link #predict} at most {@code resnet.predict.timeout}; a failure surfaces as the
+     * exception that caused it. Images still waiting when the time is up are dropped from the queue.
+     */
     public List<float[]> probabilities(Checkpoint checkpoint, List<byte[]> images) {
+        List<CompletableFuture<float[]>> results = predict(checkpoint, images);
         try {
-            return predict(checkpoint, images).join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return results.stream().map(CompletableFuture::join).toList();
+        } catch (TimeoutException e) {
+            results.forEach(result -> result.cancel(false));
+            throw new BusyException("Prediction timed out", "the device did not answer within " + timeout
+                    + " (resnet.predict.timeout); try again shortly", 1);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BusyException("Prediction interrupted", "the service is stopping", 1);
         }
     }
 
-    /** Class probabilities of each image (CHW uint8, 32x32), in order, from {@code checkpoint}'s model. */
-    public CompletableFuture<List<float[]>> predict(Checkpoint checkpoint, List<byte[]> images) {
-        if (queue.size() + images.size() > maxQueued) {
-            throw new PredictQueueFullException(maxQueued);
-        }
+    /**
+     * Class probabilities of each image (CHW uint8, 32x32), in order, from {@code checkpoint}'s model.
+     * Places in the queue are taken for all images at once, or for none (503).
+     */
+    List<CompletableFuture<float[]>> predict(Checkpoint checkpoint, List<byte[]> images) {
+        int held;
+        do {
+            held = waiting.get();
+            if (held + images.size() > maxQueued) {
+                throw new PredictQueueFullException(maxQueued);
+            }
+        } while (!waiting.compareAndSet(held, held + images.size()));
         List<CompletableFuture<float[]>> results = new ArrayList<>();
         for (byte[] pixels : images) {
             Item item = new Item(checkpoint, pixels, new CompletableFuture<>());
+            item.result().whenComplete((ignored, error) -> waiting.decrementAndGet());
             results.add(item.result());
             queue.add(item);
         }
-        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
-                .thenApply(ignored -> results.stream().map(CompletableFuture::join).toList());
+        return results;
     }
 
-    private void work() {
-        // Grad mode is per thread: nothing here ever needs a graph.
-        JniUtils.setGradMode(false);
+    /** One device batch; a failure of any kind (an OutOfMemoryError too) fails its requests, not the thread. */
+    private void runNextBatch() throws InterruptedException {
+        if (!gradModeOff) {
+            // Grad mode is per thread: nothing here ever needs a graph.
+            JniUtils.setGradMode(false);
+            gradModeOff = true;
+        }
+        List<Item> batch = nextBatch();
+        batch.removeIf(item -> item.result().isDone()); // timed out while waiting
+        if (batch.isEmpty()) {
+            return;
+        }
         try {
-            while (!Thread.currentThread().isInterrupted()) {
-                List<Item> batch = nextBatch();
-                try {
-                    ServedModel model = model(batch.get(0).checkpoint());
-                    float[][] probabilities = model.probabilities(batch.stream().map(Item::pixels).toList());
-                    batchSizes.record(batch.size());
-                    for (int i = 0; i < batch.size(); i++) {
-                        batch.get(i).result().complete(probabilities[i]);
-                    }
-                } catch (RuntimeException e) {
-                    LOG.errorf(e, "a prediction batch of %d images failed", batch.size());
-                    batch.forEach(item -> item.result().completeExceptionally(e));
-                }
+            ServedModel model = model(batch.get(0).checkpoint());
+            float[][] probabilities = model.probabilities(batch.stream().map(Item::pixels).toList());
+            batchSizes.record(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).result().complete(probabilities[i]);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            loaded.values().forEach(ServedModel::close);
+        } catch (RuntimeException | Error e) {
+            LOG.errorf(e, "a prediction batch of %d images failed", batch.size());
+            RuntimeException failure = e instanceof RuntimeException runtime ? runtime
+                    : new IllegalStateException("the prediction failed: " + e, e);
+            batch.forEach(item -> item.result().completeExceptionally(failure));
         }
     }
 

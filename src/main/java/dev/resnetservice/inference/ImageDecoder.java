@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -31,13 +32,22 @@ public final class ImageDecoder {
     private static final Set<String> FORMATS = Set.of("png", "jpeg", "bmp", "gif");
     private static final int PLANE = SIDE * SIDE;
 
-    private final long maxPixels;
+    /**
+     * Larger images are decoded subsampled (every 2nd, 3rd... pixel, by ImageIO as it reads) to at most
+     * twice this on a side: a 16384x1024 image then needs 2 MB instead of 128 MB of rows, and the
+     * 32x32 result still averages at least 16x16 samples per pixel.
+     */
+    static final int DECODE_SIDE = 512;
 
-    public ImageDecoder(long maxPixels) {
-        if (maxPixels <= 0) {
-            throw new IllegalArgumentException("maxPixels must be positive, was " + maxPixels);
+    private final long maxPixels;
+    private final int maxSide;
+
+    public ImageDecoder(long maxPixels, int maxSide) {
+        if (maxPixels <= 0 || maxSide <= 0) {
+            throw new IllegalArgumentException("maxPixels and maxSide must be positive, were " + maxPixels + ", " + maxSide);
         }
         this.maxPixels = maxPixels;
+        this.maxSide = maxSide;
     }
 
     /** Decodes any PNG, JPEG, BMP or GIF into a 32x32 RGB image. */
@@ -46,15 +56,23 @@ public final class ImageDecoder {
         if (bytes == null || bytes.length == 0) {
             throw ImageRejectedException.empty(fileName);
         }
-        BufferedImage image = read(fileName, bytes);
-        int width = image.getWidth();
-        int height = image.getHeight();
-        return new DecodedImage(fileName, resample(image), width != SIDE || height != SIDE, width, height);
+        Read read = read(fileName, bytes);
+        return new DecodedImage(fileName, resample(read.image()), read.width() != SIDE || read.height() != SIDE,
+                read.width(), read.height());
+    }
+
+    /** Every n-th pixel along a side of this length, so that what is decoded stays under twice DECODE_SIDE. */
+    static int subsampling(int side) {
+        return Math.max(1, side / DECODE_SIDE);
+    }
+
+    /** The decoded pixels, and the size the file's header gave. */
+    private record Read(BufferedImage image, int width, int height) {
     }
 
     // ---- decoding -------------------------------------------------------------------------
 
-    private BufferedImage read(String file, byte[] bytes) {
+    private Read read(String file, byte[] bytes) {
         // ImageIO.createImageInputStream would, with ImageIO's default useCache=true, copy every
         // upload into a temp file; ImageIO.setUseCache(false) would fix that for the whole JVM.
         // The bytes are in memory already, so a memory-cached stream is both cheaper and local.
@@ -71,7 +89,14 @@ public final class ImageDecoder {
                 if ((long) width * height > maxPixels) {
                     throw ImageRejectedException.tooLarge(file, width, height, maxPixels);
                 }
-                return reader.read(0); // a GIF's first frame
+                if (width > maxSide || height > maxSide) {
+                    throw ImageRejectedException.tooWide(file, width, height, maxSide);
+                }
+                ImageReadParam param = reader.getDefaultReadParam();
+                if (subsampling(width) > 1 || subsampling(height) > 1) {
+                    param.setSourceSubsampling(subsampling(width), subsampling(height), 0, 0);
+                }
+                return new Read(reader.read(0, param), width, height); // a GIF's first frame
             } catch (ImageRejectedException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {

@@ -25,6 +25,11 @@ public class ImageRejectedException extends ProblemException {
                 + " pixels is more than the limit of " + maxPixels + " (resnet.predict.max-pixels)");
     }
 
+    public static ImageRejectedException tooWide(String file, int width, int height, int maxSide) {
+        return new ImageRejectedException(413, "Image too large", file, width + "x" + height
+                + " pixels has a side longer than the limit of " + maxSide + " (resnet.predict.max-side)");
+    }
+
     /** The rejected file's name, as the client sent it. */
     public String file() {
         return file;

@@ -3,6 +3,7 @@ package dev.resnetservice.inference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.resnetservice.jobs.Job;
+import dev.resnetservice.jobs.JobFilesInUse;
 import dev.resnetservice.jobs.JobNotFoundException;
 import dev.resnetservice.jobs.JobService;
 import dev.resnetservice.jobs.JobState;
@@ -31,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code <home>/models/default}), else the newest succeeded job.
  */
 @ApplicationScoped
-public class ModelCatalog {
+public class ModelCatalog implements JobFilesInUse {
 
     private final JobService jobs;
     private final JobStore store;
@@ -114,6 +115,23 @@ public class ModelCatalog {
         return get(name);
     }
 
+    /** The job of a model chosen with PUT /models/default stays until another is chosen. */
+    @Override
+    public Optional<String> reasonToKeep(String jobId) {
+        if (!Files.isRegularFile(defaultFile)) {
+            return Optional.empty();
+        }
+        try {
+            String chosen = Files.readString(defaultFile, StandardCharsets.UTF_8).trim();
+            return chosen.equals(jobId) || chosen.startsWith(jobId + "@")
+                    ? Optional.of("job " + jobId + " holds the default model " + chosen + " (PUT /models/default);"
+                            + " choose another model before purging it")
+                    : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the default model's name", e);
+        }
+    }
+
     /** The served model's full name ({@code <job-id>@<epoch>}), if there is one. */
     public Optional<String> defaultName() {
         return defaultCheckpoint().map(this::nameOf);
@@ -128,10 +146,19 @@ public class ModelCatalog {
                 // The chosen model is gone (its job's files removed): fall back to the newest.
             }
         }
-        return jobs.list().stream()
+        // Newest first; a job whose checkpoint files were removed is passed over, never an outage.
+        List<Job> succeeded = jobs.list().stream()
                 .filter(job -> job.state() == JobState.SUCCEEDED && !job.checkpoints().isEmpty())
-                .max(Comparator.comparing(Job::finishedAt))
-                .map(job -> resolve(job.id()));
+                .sorted(Comparator.comparing(Job::finishedAt).reversed())
+                .toList();
+        for (Job job : succeeded) {
+            try {
+                return Optional.of(resolve(job.id()));
+            } catch (ModelNotFoundException e) {
+                // next one
+            }
+        }
+        return Optional.empty();
     }
 
     /**

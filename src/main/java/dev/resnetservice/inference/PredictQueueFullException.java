@@ -1,16 +1,11 @@
 package dev.resnetservice.inference;
 
-import dev.resnetservice.web.ProblemException;
+import dev.resnetservice.web.BusyException;
 
-public class PredictQueueFullException extends ProblemException {
+public class PredictQueueFullException extends BusyException {
 
     public PredictQueueFullException(int maxQueued) {
-        super(503, "Prediction queue full", maxQueued + " images are already waiting for the device"
-                + " (resnet.predict.max-queued); try again shortly", null);
-    }
-
-    @Override
-    public int retryAfterSeconds() {
-        return 1;
+        super("Prediction queue full", maxQueued + " images are already waiting for the device"
+                + " (resnet.predict.max-queued); try again shortly", 1);
     }
 }

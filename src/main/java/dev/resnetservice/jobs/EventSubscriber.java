@@ -1,14 +1,14 @@
 package dev.resnetservice.jobs;
 
-/** A client of a job's event stream. Calls never block: a subscriber that cannot keep up says so. */
-public interface EventSubscriber {
+/**
+ * A client of a job's event stream. It pulls events from the log at its own pace, so nothing
+ * piles up for a slow client; the log only wakes it. Calls never block and never throw.
+ */
+interface EventSubscriber {
 
-    /** @return false when this subscriber is closed or fell too far behind; it is then dropped */
-    boolean offer(JobEvent event);
+    /** New events may be there. */
+    void wake();
 
-    /** Keeps an idle connection open through proxies. */
+    /** Keeps an idle connection open through proxies; closes a connection stalled too long. */
     void heartbeat();
-
-    /** Ends the stream, after whatever was offered has been sent. */
-    void close();
 }

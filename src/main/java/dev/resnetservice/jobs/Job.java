@@ -4,6 +4,7 @@ import dev.resnetservice.training.EpochMetrics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A training job as GET /jobs/&lt;id&gt; shows it and job.json stores it. Immutable: every
@@ -57,6 +58,15 @@ public record Job(
         newCheckpoints.add(checkpoint);
         return new Job(id, state, spec, createdAt, startedAt, finishedAt, metrics.epoch(), epochs, device,
                 newHistory, newCheckpoints, error);
+    }
+
+    /** The job without the checkpoints of {@code epochs} (removed by its retention policy); history stays whole. */
+    public Job withoutCheckpoints(Set<Integer> epochs) {
+        if (epochs.isEmpty()) {
+            return this;
+        }
+        return new Job(id, state, spec, createdAt, startedAt, finishedAt, epoch, epochs(), device, history,
+                checkpoints.stream().filter(ref -> !epochs.contains(ref.epoch())).toList(), error);
     }
 
     public Job finished(JobState finalState, String errorMessage, Instant now) {

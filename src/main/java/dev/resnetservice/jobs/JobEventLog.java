@@ -1,5 +1,6 @@
 package dev.resnetservice.jobs;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -12,13 +13,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * One job's events.jsonl and its live subscribers. An event is on disk (fsync'd when durable)
- * before any subscriber hears of it, and replay plus registration happen under the same lock
- * as appends, so a new subscriber sees every event once, with no gap at the seam.
+ * One job's events.jsonl and the clients following it. An event is on disk (fsync'd when durable)
+ * before any subscriber hears of it; subscribers then pull what they have not seen, so a new one
+ * replays the history and follows live events with no gap and nothing twice.
  */
 final class JobEventLog {
 
@@ -26,115 +29,163 @@ final class JobEventLog {
 
     private final Path file;
     private final ObjectMapper mapper;
-    private final List<JobEvent> events;
-    private final List<EventSubscriber> subscribers = new CopyOnWriteArrayList<>();
+    private final List<JobEvent> events = new ArrayList<>();
+    private final List<StreamEvent> stream = new ArrayList<>();
+    private final Set<EventSubscriber> subscribers = new CopyOnWriteArraySet<>();
 
     JobEventLog(Path file, ObjectMapper mapper) {
         this.file = file;
         this.mapper = mapper;
-        this.events = load();
+        load();
     }
 
-    synchronized JobEvent append(String name, Object data) {
-        JsonNode json = mapper.valueToTree(data);
-        JobEvent event = new JobEvent(events.isEmpty() ? 1 : last().id() + 1, name, json);
-        write(event);
-        events.add(event);
-        subscribers.removeIf(subscriber -> !subscriber.offer(event));
-        if (JobEvent.DONE.equals(name)) {
-            subscribers.forEach(EventSubscriber::close);
-            subscribers.clear();
+    JobEvent append(String name, Object data) {
+        JobEvent event;
+        synchronized (this) {
+            JsonNode json = mapper.valueToTree(data);
+            event = new JobEvent(events.isEmpty() ? 1 : last().id() + 1, name, json);
+            write(event);
+            add(event);
         }
+        each(EventSubscriber::wake);
         return event;
     }
 
-    /** Replays the events after {@code afterId}, then keeps the subscriber for live ones unless the job is over. */
-    synchronized void subscribe(EventSubscriber subscriber, long afterId) {
-        for (JobEvent event : events) {
-            if (event.id() > afterId && !subscriber.offer(event)) {
-                return;
+    /** The first event after {@code afterId}, or null when there is none (yet). */
+    synchronized StreamEvent next(long afterId) {
+        int low = 0;
+        int high = stream.size();
+        while (low < high) { // ids ascend, with a gap where a damaged line was skipped
+            int mid = (low + high) >>> 1;
+            if (stream.get(mid).id() <= afterId) {
+                low = mid + 1;
+            } else {
+                high = mid;
             }
         }
-        if (!events.isEmpty() && JobEvent.DONE.equals(last().event())) {
-            subscriber.close();
-        } else {
-            subscribers.add(subscriber);
-        }
+        return low < stream.size() ? stream.get(low) : null;
+    }
+
+    void subscribe(EventSubscriber subscriber) {
+        subscribers.add(subscriber);
+        call(subscriber, EventSubscriber::wake);
+    }
+
+    void unsubscribe(EventSubscriber subscriber) {
+        subscribers.remove(subscriber);
     }
 
     void heartbeat() {
-        subscribers.forEach(EventSubscriber::heartbeat);
+        each(EventSubscriber::heartbeat);
     }
 
     synchronized List<JobEvent> events() {
         return List.copyOf(events);
     }
 
+    private void each(Consumer<EventSubscriber> action) {
+        subscribers.forEach(subscriber -> call(subscriber, action));
+    }
+
+    /** A client's trouble stays its own: nothing it does may fail the append that woke it. */
+    private void call(EventSubscriber subscriber, Consumer<EventSubscriber> action) {
+        try {
+            action.accept(subscriber);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "job %s: an event stream failed; it is dropped", file.getParent().getFileName());
+            subscribers.remove(subscriber);
+        }
+    }
+
     private JobEvent last() {
         return events.get(events.size() - 1);
     }
 
+    private void add(JobEvent event) {
+        try {
+            events.add(event);
+            stream.add(new StreamEvent(event.id(), event.event(), mapper.writeValueAsString(event.data())));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("event " + event.id() + " cannot be written as JSON", e);
+        }
+    }
+
+    /** Appends one line; a write that fails half-way (a full disk) is cut off again, so the log stays whole. */
     private void write(JobEvent event) {
         try {
             Files.createDirectories(file.getParent());
             byte[] line = (mapper.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-                ByteBuffer buffer = ByteBuffer.wrap(line);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                if (event.durable()) {
-                    channel.force(false);
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                long end = channel.size();
+                try {
+                    ByteBuffer buffer = ByteBuffer.wrap(line);
+                    while (buffer.hasRemaining()) {
+                        channel.write(buffer, end + buffer.position());
+                    }
+                    if (event.durable()) {
+                        channel.force(false);
+                    }
+                } catch (IOException e) {
+                    channel.truncate(end);
+                    throw e;
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot append to the event log of job " + file.getParent().getFileName()
+                    + ": " + e.getMessage(), e);
         }
     }
 
     /**
-     * Reads the log; a last line cut short by a crash is dropped and cut off the file, so the
-     * next append starts on a line of its own.
+     * Reads the log. Only the last line can be torn by a crash (appends are sequential): it is
+     * dropped and cut off the file, so the next append starts on a line of its own. A damaged line
+     * anywhere else is skipped and kept on disk, and the events after it stay.
      */
-    private List<JobEvent> load() {
-        List<JobEvent> loaded = new ArrayList<>();
+    private void load() {
         if (!Files.isRegularFile(file)) {
-            return loaded;
+            return;
         }
         try {
             byte[] bytes = Files.readAllBytes(file);
             int start = 0;
-            long validLength = 0;
             while (start < bytes.length) {
                 int end = start;
                 while (end < bytes.length && bytes[end] != '\n') {
                     end++;
                 }
                 String line = new String(bytes, start, end - start, StandardCharsets.UTF_8);
+                boolean lastLine = end >= bytes.length - 1;
                 try {
                     if (end == bytes.length) {
                         throw new IOException("no line end");
                     }
                     if (!line.isBlank()) {
-                        loaded.add(mapper.readValue(line, JobEvent.class));
+                        JobEvent event = mapper.readValue(line, JobEvent.class);
+                        if (!events.isEmpty() && event.id() <= last().id()) {
+                            throw new IOException("id " + event.id() + " after " + last().id());
+                        }
+                        add(event);
                     }
-                    validLength = end + 1;
                 } catch (IOException e) {
-                    LOG.warnf("%s: dropping a torn line at byte %d (%s)", file, start, e.getMessage());
-                    break;
+                    if (lastLine) {
+                        LOG.warnf("%s: dropping a torn last line at byte %d (%s)", file, start, e.getMessage());
+                        truncate(start);
+                        return;
+                    }
+                    LOG.warnf("%s: skipping a damaged line at byte %d (%s); the events after it are kept",
+                            file, start, e.getMessage());
                 }
                 start = end + 1;
             }
-            if (validLength < bytes.length) {
-                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                    channel.truncate(validLength);
-                    channel.force(false);
-                }
-            }
-            return loaded;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void truncate(long length) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate(length);
+            channel.force(false);
         }
     }
 }

@@ -53,8 +53,22 @@ public class JobEvents {
         return event;
     }
 
-    public void subscribe(String jobId, long afterId, EventSubscriber subscriber) {
-        log(jobId).subscribe(subscriber, afterId);
+    void subscribe(String jobId, EventSubscriber subscriber) {
+        log(jobId).subscribe(subscriber);
+    }
+
+    void unsubscribe(String jobId, EventSubscriber subscriber) {
+        log(jobId).unsubscribe(subscriber);
+    }
+
+    /** The job's first event after {@code afterId}, as a stream sends it, or null when there is none yet. */
+    StreamEvent next(String jobId, long afterId) {
+        return log(jobId).next(afterId);
+    }
+
+    /** Drops a purged job's log from memory. */
+    void forget(String jobId) {
+        logs.remove(jobId);
     }
 
     public List<JobEvent> events(String jobId) {

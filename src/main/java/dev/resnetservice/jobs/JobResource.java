@@ -47,10 +47,17 @@ public class JobResource {
         return jobs.get(id);
     }
 
-    /** 200 with the cancelled job, or 202 while a running one finishes its batch. */
+    /**
+     * 200 with the cancelled job, or 202 while a running one finishes its batch; with
+     * {@code ?purge=true} a job that is not queued or running is removed with its files (204).
+     */
     @DELETE
     @Path("/{id}")
-    public Response cancel(@PathParam("id") String id) {
+    public Response cancel(@PathParam("id") String id, @QueryParam("purge") boolean purge) {
+        if (purge) {
+            jobs.purge(id);
+            return Response.noContent().build();
+        }
         Job job = jobs.cancel(id);
         return Response.status(job.state() == JobState.CANCELLED ? 200 : 202).entity(job).build();
     }

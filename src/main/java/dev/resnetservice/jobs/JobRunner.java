@@ -11,6 +11,7 @@ import dev.resnetservice.model.CheckpointStore;
 import dev.resnetservice.model.CorruptCheckpointException;
 import dev.resnetservice.model.ModelCard;
 import dev.resnetservice.model.ResNet18;
+import dev.resnetservice.model.Retention;
 import dev.resnetservice.training.EpochMetrics;
 import dev.resnetservice.training.Progress;
 import dev.resnetservice.training.TrainingDevices;
@@ -18,13 +19,18 @@ import dev.resnetservice.training.TrainingObserver;
 import dev.resnetservice.training.TrainingRecipe;
 import dev.resnetservice.training.TrainingRun;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -84,7 +90,7 @@ public class JobRunner {
             LOG.infof("job %s: %s", job.id(), end.json());
             return updates.save(observer.job.finished(end, end == JobState.INTERRUPTED ? INTERRUPTED : null,
                     Instant.now()));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an OutOfMemoryError too: the job fails, the worker goes on
             LOG.errorf(e, "job %s failed", job.id());
             return updates.save(observer.job.finished(JobState.FAILED, readable(e), Instant.now()));
         }
@@ -106,18 +112,30 @@ public class JobRunner {
                 checkpoints.load(newest.get(), model.getBlock(), model.getNDManager());
             }
             int epoch = newest.map(Checkpoint::epoch).orElse(0);
-            List<EpochMetrics> history = new ArrayList<>();
+            // Epochs whose checkpoint the retention policy removed keep their row from job.json.
+            Map<Integer, EpochMetrics> history = new TreeMap<>();
+            job.history().stream().filter(row -> row.epoch() <= epoch).forEach(row -> history.put(row.epoch(), row));
             List<CheckpointRef> refs = new ArrayList<>();
             for (Checkpoint checkpoint : checkpoints.list(dir)) {
                 if (checkpoint.epoch() <= epoch) {
-                    history.add(mapper.treeToValue(checkpoint.manifest().metrics(), EpochMetrics.class));
+                    history.put(checkpoint.epoch(), mapper.treeToValue(checkpoint.manifest().metrics(), EpochMetrics.class));
                     refs.add(reference(checkpoint));
                 }
             }
-            return job.resumedAt(epoch, history, refs);
+            return job.resumedAt(epoch, List.copyOf(history.values()), refs);
         } catch (IOException | MalformedModelException e) {
             throw new CorruptCheckpointException(dir, e.getMessage());
         }
+    }
+
+    /** Removes what the job's retention policy does not keep; returns the epochs removed. */
+    private Set<Integer> prune(Path dir, Retention retention) throws IOException {
+        Set<Integer> removed = new TreeSet<>();
+        for (Checkpoint old : retention.toRemove(checkpoints.list(dir))) {
+            checkpoints.delete(old);
+            removed.add(old.epoch());
+        }
+        return removed;
     }
 
     private CheckpointRef reference(Checkpoint checkpoint) {
@@ -125,10 +143,18 @@ public class JobRunner {
                 checkpoint.manifest().sha256());
     }
 
-    /** The message a user can act on; the class name only when the exception has none. */
-    private static String readable(Throwable e) {
+    /**
+     * The message a user can act on; the class name too when there is none, or for an Error
+     * ("OutOfMemoryError: ..."). Paths under the home folder are shown from there on: clients see the
+     * job's error, the log keeps the whole story.
+     */
+    private String readable(Throwable e) {
         String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+        if (message == null || message.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        message = message.replace(store.home() + File.separator, "");
+        return e instanceof Error ? e.getClass().getSimpleName() + ": " + message : message;
     }
 
     /** Turns the training run's reports into events, job updates and checkpoints. */
@@ -171,11 +197,14 @@ public class JobRunner {
             try {
                 ModelCard card = new ModelCard(recipe.architecture(), data.classes(), recipe.normalization(),
                         recipe.testTimeAugmentation(), mapper.valueToTree(job.spec()));
-                Checkpoint checkpoint = checkpoints.write(store.checkpointsDir(job.id()), metrics.epoch(),
-                        model.getBlock(), card, mapper.valueToTree(metrics));
+                store.requireFreeSpace("the checkpoint of epoch " + metrics.epoch());
+                Path dir = store.checkpointsDir(job.id());
+                Checkpoint checkpoint = checkpoints.write(dir, metrics.epoch(), model.getBlock(), card,
+                        mapper.valueToTree(metrics));
                 CheckpointRef ref = reference(checkpoint);
                 updates.event(job.id(), JobEvent.CHECKPOINT, ref);
-                job = updates.save(job.epochDone(metrics, ref));
+                job = updates.save(job.epochDone(metrics, ref)
+                        .withoutCheckpoints(prune(dir, job.spec().checkpoints().retention())));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the checkpoint of epoch " + metrics.epoch()
                         + " under " + store.checkpointsDir(job.id()) + ": " + e.getMessage(), e);

@@ -1,12 +1,15 @@
 package dev.resnetservice.jobs;
 
 import dev.resnetservice.ResnetConfig;
+import dev.resnetservice.WorkerThread;
 import dev.resnetservice.data.DatasetException;
 import dev.resnetservice.data.Datasets;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -32,18 +35,26 @@ public class JobService implements JobUpdates {
     private final JobEvents events;
     private final JobRunner runner;
     private final Datasets datasets;
+    private final JobMemory memory;
+    private final Instance<JobFilesInUse> filesInUse;
     private final int maxQueued;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final Map<String, JobState> stopRequests = new ConcurrentHashMap<>();
     private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+    private final Duration shutdownGrace;
+    private volatile boolean stopping;
     private Thread worker;
 
-    public JobService(JobStore store, JobEvents events, JobRunner runner, Datasets datasets, ResnetConfig config) {
+    public JobService(JobStore store, JobEvents events, JobRunner runner, Datasets datasets, JobMemory memory,
+            Instance<JobFilesInUse> filesInUse, ResnetConfig config) {
         this.store = store;
+        this.memory = memory;
+        this.filesInUse = filesInUse;
         this.events = events;
         this.runner = runner;
         this.datasets = datasets;
         this.maxQueued = config.jobs().maxQueued();
+        this.shutdownGrace = config.jobs().shutdownGrace();
     }
 
     /** Reloads the jobs on disk: running ones were cut off by a crash, queued ones run again. */
@@ -60,26 +71,35 @@ public class JobService implements JobUpdates {
                 .filter(job -> job.state() == JobState.QUEUED)
                 .sorted(Comparator.comparing(Job::createdAt))
                 .forEach(job -> queue.add(job.id()));
-        worker = new Thread(this::work, "training-worker");
-        // The engine finds its providers through the context class loader.
-        worker.setContextClassLoader(JobService.class.getClassLoader());
-        worker.setDaemon(true);
-        worker.start();
+        worker = WorkerThread.start("training-worker", this::runNext);
     }
 
-    void onStop(@Observes ShutdownEvent event) {
-        jobs.values().stream()
-                .filter(job -> job.state() == JobState.RUNNING)
-                .forEach(job -> stopRequests.put(job.id(), JobState.INTERRUPTED));
-        worker.interrupt();
+    /**
+     * Stops like a cancel: the running job ends its batch, is saved as interrupted (with every
+     * checkpoint it wrote) and the process exits, within {@code resnet.jobs.shutdown-grace}.
+     */
+    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+        stopping = true;
+        boolean training = jobs.values().stream().anyMatch(job -> job.state() == JobState.RUNNING);
+        if (!training) {
+            worker.interrupt();
+        }
+        worker.join(shutdownGrace.toMillis());
+        if (worker.isAlive()) {
+            LOG.warnf("the running job did not stop within %s (resnet.jobs.shutdown-grace); it will be"
+                    + " interrupted at the next start", shutdownGrace);
+            worker.interrupt();
+        }
     }
 
     public Job submit(JobSpec spec) {
+        memory.check(spec);
         try {
             datasets.checkAvailable(spec.dataset().path());
         } catch (DatasetException e) {
             throw new InvalidSpecException("dataset.path", e.getMessage());
         }
+        store.requireFreeSpace("a new job");
         return enqueue(Job.queued(JobIds.next(), spec, Instant.now()));
     }
 
@@ -91,7 +111,30 @@ public class JobService implements JobUpdates {
                 throw new JobConflictException("job " + id + " is " + job.state().json()
                         + "; only interrupted, cancelled or failed jobs can be resumed");
             }
+            store.requireFreeSpace("job " + id);
             return enqueue(job.requeued());
+        }
+    }
+
+    /**
+     * Removes a job that is not queued or running, with every file of it; a job whose files another
+     * feature still uses (the chosen default model) is a conflict.
+     */
+    public void purge(String id) {
+        synchronized (queue) {
+            Job job = get(id);
+            if (job.state() == JobState.QUEUED || job.state() == JobState.RUNNING) {
+                throw new JobConflictException("job " + id + " is " + job.state().json() + "; cancel it before purging it");
+            }
+            for (JobFilesInUse claim : filesInUse) {
+                claim.reasonToKeep(id).ifPresent(reason -> {
+                    throw new JobConflictException(reason);
+                });
+            }
+            jobs.remove(id);
+            events.forget(id);
+            store.delete(id);
+            LOG.infof("job %s purged", id);
         }
     }
 
@@ -171,30 +214,26 @@ public class JobService implements JobUpdates {
         }
     }
 
-    private void work() {
-        while (!Thread.currentThread().isInterrupted()) {
-            String id;
-            try {
-                id = queue.take();
-            } catch (InterruptedException e) {
+    /**
+     * One job from the queue, run to its end. A cancel that arrives between the take and the start
+     * stays in stopRequests for the runner's first check; during shutdown a job is left queued.
+     */
+    private void runNext() throws InterruptedException {
+        if (stopping) {
+            throw new InterruptedException("shutting down");
+        }
+        String id = queue.take();
+        Job job;
+        synchronized (queue) {
+            job = jobs.get(id);
+            if (job == null || job.state() != JobState.QUEUED || stopping) {
                 return;
             }
-            Job job;
-            synchronized (queue) {
-                job = jobs.get(id);
-                if (job == null || job.state() != JobState.QUEUED) {
-                    continue;
-                }
-                // Out of the queue from here: a cancel now becomes a stop request the runner checks first.
-                stopRequests.remove(id);
-            }
-            try {
-                runner.run(job, this, () -> stopRequests.get(id));
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "job %s: the worker failed", id);
-            } finally {
-                stopRequests.remove(id);
-            }
+        }
+        try {
+            runner.run(job, this, () -> stopping ? JobState.INTERRUPTED : stopRequests.get(id));
+        } finally {
+            stopRequests.remove(id);
         }
     }
 }

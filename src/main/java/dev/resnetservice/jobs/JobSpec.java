@@ -2,6 +2,7 @@ package dev.resnetservice.jobs;
 
 import dev.resnetservice.data.Augmentation;
 import dev.resnetservice.model.Architecture;
+import dev.resnetservice.model.Retention;
 import dev.resnetservice.training.DeviceChoice;
 import dev.resnetservice.training.LearningRateSchedule;
 import dev.resnetservice.training.TrainingRecipe;
@@ -30,7 +31,8 @@ public record JobSpec(
         Long seed,
         String device,
         Integer limitTrain,
-        Integer limitTest) {
+        Integer limitTest,
+        CheckpointsSpec checkpoints) {
 
     public static final String CIFAR10_BINARY = "cifar10-binary";
     public static final Map<String, TrainingRecipe> RECIPES = Map.of("seed", TrainingRecipe.seed(),
@@ -48,6 +50,9 @@ public record JobSpec(
             }
             if (path != null && path.isBlank()) {
                 throw new InvalidSpecException("dataset.path", "must not be blank; leave it out for the default");
+            }
+            if (path != null && path.chars().anyMatch(Character::isISOControl)) {
+                throw new InvalidSpecException("dataset.path", "must not contain control characters (NUL, newline, ...)");
             }
         }
     }
@@ -129,6 +134,21 @@ public record JobSpec(
         }
     }
 
+    /** {@code keep}: which checkpoints stay on disk, {@code all}, {@code last:N} or {@code best:N}; the newest always. */
+    public record CheckpointsSpec(String keep) {
+        public CheckpointsSpec {
+            try {
+                keep = Retention.parse(keep).toString();
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSpecException("checkpoints.keep", e.getMessage());
+            }
+        }
+
+        public Retention retention() {
+            return Retention.parse(keep);
+        }
+    }
+
     public JobSpec {
         recipe = Objects.requireNonNullElse(recipe, "seed");
         TrainingRecipe preset = RECIPES.get(recipe);
@@ -171,6 +191,7 @@ public record JobSpec(
         if (limitTest != null) {
             requireBetween("limitTest", limitTest, 1, Integer.MAX_VALUE);
         }
+        checkpoints = Objects.requireNonNullElseGet(checkpoints, () -> new CheckpointsSpec(null));
     }
 
     /** The seed recipe, every field at its default. */
@@ -180,7 +201,7 @@ public record JobSpec(
 
     /** A preset, every field at its value. */
     public static JobSpec preset(String recipe) {
-        return new JobSpec(recipe, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new JobSpec(recipe, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The recipe this spec trains: the preset with the spec's choices. */

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -22,8 +23,10 @@ public class JobStore {
     private final Path home;
     private final Path jobsDir;
     private final ObjectMapper mapper;
+    private final long minFreeBytes;
 
     public JobStore(ResnetConfig config, ObjectMapper mapper) {
+        this.minFreeBytes = config.minFreeDisk().asLongValue();
         this.home = config.home().toAbsolutePath().normalize();
         this.jobsDir = home.resolve("jobs");
         this.mapper = mapper;
@@ -51,6 +54,37 @@ public class JobStore {
                     mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(job));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write job.json of job " + job.id(), e);
+        }
+    }
+
+    /**
+     * @param what what would be written ("the checkpoint of epoch 3"), for the message
+     * @throws InsufficientStorageException when the home folder's disk has less than resnet.min-free-disk free
+     */
+    public void requireFreeSpace(String what) {
+        long usable;
+        try {
+            Files.createDirectories(home);
+            usable = Files.getFileStore(home).getUsableSpace();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the free space of the home folder: " + e.getMessage(), e);
+        }
+        if (usable < minFreeBytes) {
+            throw new InsufficientStorageException(what, usable, minFreeBytes);
+        }
+    }
+
+    /** Removes a job's folder: files first, the folder last, so a crash half-way leaves no job.json behind a gap. */
+    public void delete(String id) {
+        Path dir = jobDir(id);
+        try (Stream<Path> files = Files.walk(dir)) {
+            Path jobFile = dir.resolve("job.json");
+            Files.deleteIfExists(jobFile);
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the files of job " + id + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,16 +1,11 @@
 package dev.resnetservice.jobs;
 
-import dev.resnetservice.web.ProblemException;
+import dev.resnetservice.web.BusyException;
 
-public class QueueFullException extends ProblemException {
+public class QueueFullException extends BusyException {
 
     public QueueFullException(int maxQueued) {
-        super(503, "Job queue full", maxQueued + " jobs are already waiting (resnet.jobs.max-queued);"
-                + " try again when one has started", null);
-    }
-
-    @Override
-    public int retryAfterSeconds() {
-        return 60;
+        super("Job queue full", maxQueued + " jobs are already waiting (resnet.jobs.max-queued);"
+                + " try again when one has started", 60);
     }
 }

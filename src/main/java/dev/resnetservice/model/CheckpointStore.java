@@ -88,6 +88,12 @@ public class CheckpointStore {
         return new Checkpoint(epoch, params, manifestFile, manifest);
     }
 
+    /** Removes a checkpoint: the manifest first, so a crash in between leaves only a params file nothing lists. */
+    public void delete(Checkpoint checkpoint) throws IOException {
+        Files.deleteIfExists(checkpoint.manifestFile());
+        Files.deleteIfExists(checkpoint.params());
+    }
+
     /** Every checkpoint with a readable manifest, oldest epoch first; the params are not checked. */
     public List<Checkpoint> list(Path checkpointsDir) throws IOException {
         if (!Files.isDirectory(checkpointsDir)) {
@@ -110,23 +116,21 @@ public class CheckpointStore {
         CheckpointManifest manifest = checkpoint.manifest();
         try {
             long size = Files.size(params);
-            if (size < manifest.paramsBytes()) {
-                throw new CorruptCheckpointException(params,
-                        "truncated, " + size + " of " + manifest.paramsBytes() + " bytes");
-            }
-            if (size > manifest.paramsBytes()) {
-                throw new CorruptCheckpointException(params,
-                        size + " bytes, expected " + manifest.paramsBytes());
+            if (size != manifest.paramsBytes()) {
+                LOG.warnf("%s: %d bytes, its manifest says %d", params, size, manifest.paramsBytes());
+                throw new CorruptCheckpointException(params, size < manifest.paramsBytes() ? "truncated"
+                        : "longer than its manifest says");
             }
             String actual = sha256Of(params);
             if (!actual.equals(manifest.sha256())) {
-                throw new CorruptCheckpointException(params,
-                        "sha256 " + actual + ", expected " + manifest.sha256());
+                LOG.warnf("%s: sha256 %s, its manifest says %s", params, actual, manifest.sha256());
+                throw new CorruptCheckpointException(params, "its sha256 differs from its manifest's");
             }
         } catch (NoSuchFileException e) {
             throw new CorruptCheckpointException(params, "missing");
         } catch (IOException e) {
-            throw new CorruptCheckpointException(params, "unreadable, " + e);
+            LOG.warnf("%s: %s", params, e);
+            throw new CorruptCheckpointException(params, "unreadable");
         }
     }
 

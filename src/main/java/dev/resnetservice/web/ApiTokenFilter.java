@@ -26,6 +26,19 @@ public class ApiTokenFilter {
         this.tokenDigest = config.apiToken().map(ApiTokenFilter::sha256);
     }
 
+    /**
+     * Configuration reads an empty value as unset, so {@code RESNET_API_TOKEN=} (a typo, a missing
+     * secret) would silently turn authentication off: refuse to start instead.
+     */
+    static void requireNoBlankToken(String environment, String configured) {
+        for (String value : new String[] {environment, configured}) {
+            if (value != null && value.isBlank()) {
+                throw new IllegalStateException("RESNET_API_TOKEN (resnet.api-token) is set but empty: that would turn"
+                        + " authentication off. Give it a value, or unset it to run without a token");
+            }
+        }
+    }
+
     @ServerRequestFilter
     public Optional<Response> requireToken(ContainerRequestContext request) {
         if (tokenDigest.isEmpty() || !MUTATING.contains(request.getMethod())) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.resnetservice.testdata.TestImages;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Test;
 
 class ImageDecoderTest {
 
-    private final ImageDecoder decoder = new ImageDecoder(4096L * 4096);
+    private final ImageDecoder decoder = new ImageDecoder(4096L * 4096, 16384);
 
     @Test
     void keeps32x32PngPixelExactInChwOrder() {
@@ -217,7 +218,7 @@ class ImageDecoderTest {
 
     @Test
     void rejectsImageJustOverTheLimitWith413() {
-        ImageDecoder small = new ImageDecoder(1000);
+        ImageDecoder small = new ImageDecoder(1000, 16384);
 
         assertRejected(413, "40.png", small, encode(solid(40, 40, 0), "png"));
         assertEquals(32, small.decode("31.png", encode(solid(31, 32, 0), "png")).height(), "992 pixels fit");
@@ -334,5 +335,32 @@ class ImageDecoderTest {
                 .put(ihdr.array())
                 .putInt((int) crc.getValue())
                 .array();
+    }
+
+    @Test
+    void aSixteenMillionPixelWideLineIsRefusedFromItsHeader() {
+        byte[] wide = TestImages.blackPng16(16_777_216, 1);
+        assertTrue(wide.length < 200_000, "a cheap upload: " + wide.length + " bytes");
+        ImageRejectedException e = assertThrows(ImageRejectedException.class, () -> decoder.decode("line.png", wide));
+        assertEquals(413, e.status());
+        assertTrue(e.getMessage().startsWith("line.png: 16777216x1 pixels has a side longer than the limit of 16384"),
+                e.getMessage());
+    }
+
+    @Test
+    void largeImagesAreDecodedSubsampledAndKeepTheirColour() {
+        assertEquals(1, ImageDecoder.subsampling(1023));
+        assertEquals(2, ImageDecoder.subsampling(1024));
+        assertEquals(32, ImageDecoder.subsampling(16384));
+        DecodedImage wide = decoder.decode("wide.png", TestImages.blackPng16(16384, 1024));
+        assertEquals(16384, wide.width());
+        assertEquals(1024, wide.height());
+        for (byte value : wide.pixels()) {
+            assertEquals((byte) 255, value, "fully transparent, so laid over white");
+        }
+        DecodedImage grey = decoder.decode("grey.png", encode(solid(3000, 2000, 0x808080), "png"));
+        for (byte value : grey.pixels()) {
+            assertEquals((byte) 0x80, value);
+        }
     }
 }

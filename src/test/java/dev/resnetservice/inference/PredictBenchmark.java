@@ -450,7 +450,7 @@ public final class PredictBenchmark {
             throw new IllegalStateException("job " + jobId + " left no checkpoint under " + home);
         }
         List<Row> rows = new ArrayList<>();
-        ImageDecoder decoder = new ImageDecoder(4096L * 4096);
+        ImageDecoder decoder = new ImageDecoder(4096L * 4096, 16384);
         List<byte[]> pixels = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             decoder.decode("warm-up.png", pngs.get(i % pngs.size()));

@@ -218,6 +218,19 @@ class PredictResourceTest {
     }
 
     @Test
+    void moreImagesInOneRequestThanTheLimitIs413() {
+        trainedJob();
+        RequestSpecification request = given();
+        byte[] image = png(solid(32, 32, 0x336699));
+        for (int i = 0; i < 65; i++) {
+            request.multiPart("image", i + ".png", image, "image/png");
+        }
+        request.when().post("/predict")
+                .then().statusCode(413).contentType("application/problem+json")
+                .body("detail", containsString("65 images in one request; the limit is 64"));
+    }
+
+    @Test
     void aRequestWithoutAFileIs400() {
         trainedJob();
         given().multiPart("note", "just text").when().post("/predict")

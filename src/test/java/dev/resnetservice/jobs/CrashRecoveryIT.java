@@ -109,22 +109,52 @@ class CrashRecoveryIT {
         assertEquals("done", replayed.get(replayed.size() - 1).get("event").asText(), replayed::toString);
     }
 
+    @Test
+    void sigtermDuringAJobSavesItInterruptedBeforeTheProcessExits() throws Exception {
+        Path data = SyntheticCifar10.write(work.resolve("data"), 300, 50, 11);
+        Path home = work.resolve("home");
+        start(home);
+        String id = submit(Map.of("epochs", 100, "batchSize", 50, "dataset", Map.of("path", data.toString())));
+        waitFor(id, Duration.ofMinutes(3), job -> job.get("checkpoints").size() >= 1);
+
+        service.destroy(); // SIGTERM, as docker stop and Kubernetes send
+        assertTrue(service.waitFor(60, TimeUnit.SECONDS), "the service did not stop" + logTail());
+        service = null;
+
+        JsonNode stored = json.readTree(home.resolve("jobs").resolve(id).resolve("job.json").toFile());
+        assertEquals("interrupted", stored.get("state").asText(), () -> stored.toPrettyString() + logTail());
+        assertTrue(eventLog(home, id).stream().anyMatch(event -> isState(event, "interrupted")), this::logTail);
+        assertCheckpointsIntact(home, stored);
+    }
+
+    @Test
+    void aSecondServiceOnTheSameHomeRefusesToStartNamingTheFirst() throws Exception {
+        Path home = work.resolve("home");
+        start(home);
+        long first = service.pid();
+        URI firstBase = base;
+        String log = refusedStart(home, Map.of());
+        assertTrue(log.contains("is in use by another resnet-service (process " + first + ")"), log);
+        assertEquals(200, send(HttpRequest.newBuilder(firstBase.resolve("/q/health/live"))).statusCode(),
+                "the first one runs on");
+    }
+
+    @Test
+    void anEmptyApiTokenRefusesToStartInsteadOfTurningAuthenticationOff() throws Exception {
+        String log = refusedStart(work.resolve("home"), Map.of("RESNET_API_TOKEN", ""));
+        assertTrue(log.contains("RESNET_API_TOKEN (resnet.api-token) is set but empty"), log);
+    }
+
+    private String submit(Map<String, Object> spec) throws IOException {
+        HttpResponse<String> submitted = send(HttpRequest.newBuilder(base.resolve("/jobs"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(spec))));
+        assertEquals(202, submitted.statusCode(), () -> submitted.body() + logTail());
+        return json.readTree(submitted.body()).get("id").asText();
+    }
+
     private void start(Path home) throws IOException, InterruptedException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        base = URI.create("http://localhost:" + port);
-        Path log = work.resolve("service-" + (logs.size() + 1) + ".log");
-        logs.add(log);
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", APP.toString())
-                .directory(work.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().putAll(Map.of("RESNET_HOME", home.toString(), "QUARKUS_HTTP_PORT", Integer.toString(port),
-                "DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true", "RESNET_DATASET_DOWNLOAD", "false"));
-        service = builder.start();
+        service = launch(home, Map.of());
         Instant deadline = Instant.now().plusSeconds(90);
         while (Instant.now().isBefore(deadline)) {
             if (!service.isAlive()) {
@@ -140,6 +170,38 @@ class CrashRecoveryIT {
             Thread.sleep(250);
         }
         fail("the service did not answer /q/health/live within 90 s" + logTail());
+    }
+
+    /** Starts the packaged app on a free port with {@code environment} added; its output goes to a new log. */
+    private Process launch(Path home, Map<String, String> environment) throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        base = URI.create("http://localhost:" + port);
+        Path log = work.resolve("service-" + (logs.size() + 1) + ".log");
+        logs.add(log);
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", APP.toString())
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(Map.of("RESNET_HOME", home.toString(), "QUARKUS_HTTP_PORT", Integer.toString(port),
+                "DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true", "RESNET_DATASET_DOWNLOAD", "false"));
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    /** Launches a service that must refuse to start; returns its log. */
+    private String refusedStart(Path home, Map<String, String> environment) throws Exception {
+        Process refused = launch(home, environment);
+        try {
+            assertTrue(refused.waitFor(90, TimeUnit.SECONDS), "the service should have stopped at start-up" + logTail());
+            assertTrue(refused.exitValue() != 0, "exit code " + refused.exitValue());
+            return Files.readString(logs.get(logs.size() - 1));
+        } finally {
+            refused.destroyForcibly();
+        }
     }
 
     /** SIGKILL on Linux: the JVM gets no chance to mark the job or flush anything. */

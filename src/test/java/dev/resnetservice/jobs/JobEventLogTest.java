@@ -1,7 +1,8 @@
 package dev.resnetservice.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,78 +43,72 @@ class JobEventLogTest {
     }
 
     @Test
-    void aSubscriberGetsTheEventsAfterItsLastOneThenLiveOnes() {
+    void aDamagedLineInTheMiddleKeepsTheEventsAfterItAndIdsGoOn() throws IOException {
+        Path file = dir.resolve("events.jsonl");
+        JobEventLog log = new JobEventLog(file, mapper);
+        log.append(JobEvent.STATE, Map.of("state", "running"));
+        log.append(JobEvent.EPOCH, Map.of("epoch", 1));
+        log.append(JobEvent.CHECKPOINT, Map.of("epoch", 1));
+        log.append(JobEvent.DONE, Map.of("state", "succeeded"));
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.set(1, "{\"id\":2,\"event\":\"epoch\",\"da\u0000\u0000\u0000");
+        Files.write(file, lines);
+        long size = Files.size(file);
+
+        JobEventLog reopened = new JobEventLog(file, mapper);
+
+        assertEquals(List.of(1L, 3L, 4L), reopened.events().stream().map(JobEvent::id).toList());
+        assertEquals(size, Files.size(file), "nothing after the damaged line was cut off");
+        assertEquals(5L, reopened.append(JobEvent.STATE, Map.of("state", "queued")).id());
+        assertEquals(3L, reopened.next(1).id(), "a stream skips the lost id");
+    }
+
+    @Test
+    void nextWalksTheLogAndEachEventIsSerialisedOnce() {
         JobEventLog log = new JobEventLog(dir.resolve("events.jsonl"), mapper);
         log.append(JobEvent.STATE, Map.of("state", "queued"));
-        log.append(JobEvent.STATE, Map.of("state", "running"));
         log.append(JobEvent.PROGRESS, Map.of("batch", 1));
-        Recorder recorder = new Recorder(100);
 
-        log.subscribe(recorder, 1);
-        log.append(JobEvent.EPOCH, Map.of("epoch", 1));
-
-        assertEquals(List.of(2L, 3L, 4L), recorder.ids);
-        assertFalse(recorder.closed);
+        assertEquals(1L, log.next(0).id());
+        assertEquals("{\"batch\":1}", log.next(1).data());
+        assertNull(log.next(2));
+        assertSame(log.next(1), log.next(1), "one serialised form per event, shared by every subscriber");
     }
 
     @Test
-    void doneEndsEveryStreamAndALateSubscriberGetsTheHistoryThenTheEnd() {
+    void aSubscriberThatThrowsNeverFailsTheAppendNorStopsTheOthers() {
         JobEventLog log = new JobEventLog(dir.resolve("events.jsonl"), mapper);
-        Recorder early = new Recorder(100);
-        log.subscribe(early, 0);
-        log.append(JobEvent.STATE, Map.of("state", "succeeded"));
-        log.append(JobEvent.DONE, Map.of("state", "succeeded"));
-        Recorder late = new Recorder(100);
-
-        log.subscribe(late, 0);
-
-        assertTrue(early.closed);
-        assertTrue(late.closed);
-        assertEquals(List.of(1L, 2L), late.ids);
-    }
-
-    @Test
-    void aSubscriberThatRefusesAnEventIsDroppedWithoutStoppingTheOthers() {
-        JobEventLog log = new JobEventLog(dir.resolve("events.jsonl"), mapper);
-        Recorder slow = new Recorder(1);
-        Recorder fine = new Recorder(100);
-        log.subscribe(slow, 0);
-        log.subscribe(fine, 0);
-
-        for (int i = 0; i < 5; i++) {
-            log.append(JobEvent.PROGRESS, Map.of("batch", i));
-        }
-
-        assertEquals(List.of(1L), slow.ids);
-        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), fine.ids);
-    }
-
-    /** Takes up to {@code capacity} events, then refuses, like a client too far behind. */
-    private static final class Recorder implements EventSubscriber {
-        final List<Long> ids = new ArrayList<>();
-        final int capacity;
-        boolean closed;
-
-        Recorder(int capacity) {
-            this.capacity = capacity;
-        }
-
-        @Override
-        public boolean offer(JobEvent event) {
-            if (ids.size() >= capacity) {
-                return false;
+        List<Long> heard = new ArrayList<>();
+        log.subscribe(new EventSubscriber() {
+            @Override
+            public void wake() {
+                throw new IllegalStateException("Already closed");
             }
-            ids.add(event.id());
-            return true;
-        }
 
-        @Override
-        public void heartbeat() {
-        }
+            @Override
+            public void heartbeat() {
+                throw new IllegalStateException("Already closed");
+            }
+        });
+        log.subscribe(new EventSubscriber() {
+            @Override
+            public void wake() {
+                JobEvent last = log.events().isEmpty() ? null : log.events().get(log.events().size() - 1);
+                if (last != null) {
+                    heard.add(last.id());
+                }
+            }
 
-        @Override
-        public void close() {
-            closed = true;
-        }
+            @Override
+            public void heartbeat() {
+            }
+        });
+
+        log.append(JobEvent.EPOCH, Map.of("epoch", 1));
+        log.heartbeat();
+        log.append(JobEvent.DONE, Map.of("state", "succeeded"));
+
+        assertEquals(List.of(1L, 2L), heard);
+        assertTrue(Files.exists(dir.resolve("events.jsonl")));
     }
 }

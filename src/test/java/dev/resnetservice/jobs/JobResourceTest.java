@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import static dev.resnetservice.testdata.JobApi.cancel;
@@ -199,7 +200,51 @@ class JobResourceTest {
         JsonPath job = waitForEnd(id, Duration.ofMinutes(2));
         assertEquals("failed", job.getString("state"));
         assertTrue(job.getString("error").contains("cannot write the checkpoint of epoch 1"), job.getString("error"));
+        assertTrue(job.getString("error").contains("jobs/" + id + "/checkpoints"), job.getString("error"));
+        assertFalse(job.getString("error").contains(home().toAbsolutePath().toString()),
+                "no absolute server path reaches the client: " + job.getString("error"));
         given().get("/jobs/" + id).then().statusCode(200).body("state", equalTo("failed"));
+    }
+
+    @Test
+    void keepingTheLastCheckpointLeavesOneOnDiskAndTheWholeHistory() throws IOException {
+        String id = submit(Map.of("epochs", 3, "batchSize", 50, "limitTrain", 100, "limitTest", 50,
+                "checkpoints", Map.of("keep", "last:1")));
+        JsonPath job = waitForEnd(id, Duration.ofMinutes(3));
+        assertEquals("succeeded", job.getString("state"));
+        assertEquals(List.of(1, 2, 3), job.getList("history.epoch"));
+        assertEquals(List.of(3), job.getList("checkpoints.epoch"));
+        assertEquals("last:1", job.getString("spec.checkpoints.keep"));
+        try (var files = Files.list(home().resolve("jobs").resolve(id).resolve("checkpoints"))) {
+            assertEquals(List.of("epoch-0003.json", "epoch-0003.params"),
+                    files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+        given().get("/models").then().statusCode(200)
+                .body("findAll { it.job == '" + id + "' }.name", equalTo(List.of(id + "@3")));
+    }
+
+    @Test
+    void purgeRemovesAFinishedJobWithItsFilesButNotARunningOneOrTheChosenDefault() {
+        String finished = submit(Map.of("epochs", 1, "batchSize", 50, "limitTrain", 100, "limitTest", 50));
+        assertEquals("succeeded", waitForEnd(finished, Duration.ofMinutes(3)).getString("state"));
+        String chosen = submit(Map.of("epochs", 1, "batchSize", 50, "limitTrain", 100, "limitTest", 50));
+        assertEquals("succeeded", waitForEnd(chosen, Duration.ofMinutes(3)).getString("state"));
+        given().contentType("application/json").body(Map.of("model", chosen)).put("/models/default")
+                .then().statusCode(200);
+        String running = submitLong();
+        try {
+            given().delete("/jobs/" + running + "?purge=true").then().statusCode(409)
+                    .contentType("application/problem+json").body("detail", containsString("cancel it"));
+            given().delete("/jobs/" + chosen + "?purge=true").then().statusCode(409)
+                    .body("detail", containsString("default model"));
+
+            given().delete("/jobs/" + finished + "?purge=true").then().statusCode(204);
+            given().get("/jobs/" + finished).then().statusCode(404);
+            assertFalse(Files.exists(home().resolve("jobs").resolve(finished)), "its folder is gone");
+            given().get("/models/" + finished).then().statusCode(404);
+        } finally {
+            cancel(running);
+        }
     }
 
     @Test
@@ -227,6 +272,9 @@ class JobResourceTest {
         "{\"limitTrain\": 0}|limitTrain",
         "{\"dataset\": {\"format\": \"imagenet\"}}|dataset.format",
         "{\"dataset\": {\"path\": \"/no/such/folder\"}}|dataset.path",
+        "{\"dataset\": {\"path\": \"data\\u0000/x\"}}|dataset.path",
+        "{\"checkpoints\": {\"keep\": \"newest\"}}|checkpoints.keep",
+        "{\"model\": \"resnet18-cifar\", \"batchSize\": 4096}|batchSize",
         "{\"epochs\": \"many\"}|epochs",
         "{\"epoch\": 3}|epoch",
     })

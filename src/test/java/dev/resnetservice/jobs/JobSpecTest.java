@@ -90,6 +90,7 @@ class JobSpecTest {
         "{\"augment\": {\"crop\": 17}}                                    | augment.crop",
         "{\"labelSmoothing\": 0.6}                                        | labelSmoothing",
         "{\"device\": \"gpu:one\"}                                         | device",
+        "{\"dataset\": {\"path\": \"a\\u0000b\"}}                         | dataset.path",
     })
     void badRecipeFieldsAreNamed(String json, String field) {
         Exception e = assertThrows(Exception.class, () -> parse(json));

@@ -2,6 +2,7 @@ package dev.resnetservice.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -123,8 +124,10 @@ class CheckpointStoreTest {
 
             CorruptCheckpointException e = assertThrows(CorruptCheckpointException.class,
                     () -> store.verify(checkpoint));
-            assertTrue(e.getMessage().contains(checkpoint.params().toString()), e.getMessage());
-            assertTrue(e.getMessage().contains(checkpoint.manifest().sha256()), e.getMessage());
+            assertTrue(e.getMessage().contains(checkpoint.params().getFileName().toString()), e.getMessage());
+            assertTrue(e.getMessage().contains("sha256 differs"), e.getMessage());
+            assertFalse(e.getMessage().contains(checkpoint.params().getParent().toString()),
+                    "clients see no absolute server path: " + e.getMessage());
         }
     }
 

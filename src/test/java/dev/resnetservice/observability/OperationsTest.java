@@ -3,6 +3,7 @@ package dev.resnetservice.observability;
 import static dev.resnetservice.testdata.JobApi.submit;
 import static dev.resnetservice.testdata.JobApi.waitForEnd;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.resnetservice.testdata.JobApi;
 import dev.resnetservice.testdata.TestHome;
 import dev.resnetservice.testdata.TestImages;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -83,6 +85,21 @@ class OperationsTest {
                 .body("checks.find { it.name == 'resnet-service' }.data.version", equalTo("2.7.1"));
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void thePageComesWithAContentSecurityPolicy() {
+        given().get("/").then().statusCode(200)
+                .header("Content-Security-Policy", containsString("default-src 'self'"))
+                .header("Content-Security-Policy", containsString("frame-ancestors 'none'"))
+                .header("X-Content-Type-Options", equalTo("nosniff"));
+    }
+
+    @Test
+    void readinessNamesNoServerPath() {
+        String ready = given().get("/q/health/ready").then().statusCode(200).extract().asString();
+        assertFalse(ready.contains(JobApi.home().toAbsolutePath().toString()), ready);
+        assertFalse(ready.contains("\"home\""), ready);
     }
 
     @Test

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
@@ -50,9 +51,12 @@ class WebPageTokenTest {
         enterToken(dialog, "wrong-token");
         Browser.waitFor(driver, Duration.ofSeconds(10),
                 d -> d.findElement(By.id("token-error")).getText().contains("refused"));
+        assertEquals(null, stored("sessionStorage"), "a refused token is never kept");
         enterToken(visibleDialog(), "s3cret-token");
         Browser.waitFor(driver, Duration.ofSeconds(10),
                 d -> d.findElement(By.id("job-title")).getText().startsWith("Job 2"));
+        assertEquals("s3cret-token", stored("sessionStorage"), "kept once the API accepted it");
+        assertEquals(null, stored("localStorage"), "and only for this tab's session");
 
         // After a reload the token is still there: the next job starts without asking.
         startJobFromForm();
@@ -73,6 +77,10 @@ class WebPageTokenTest {
         epochs.clear();
         epochs.sendKeys("1");
         driver.findElement(By.cssSelector("#job-form button[type='submit']")).click();
+    }
+
+    private Object stored(String storage) {
+        return ((JavascriptExecutor) driver).executeScript("return " + storage + ".getItem('resnet-service.token')");
     }
 
     private void enterToken(WebElement dialog, String token) {

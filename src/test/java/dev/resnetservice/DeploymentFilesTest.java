@@ -16,8 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The settings that make the ROCm image, its compose service and the GPU deployment fail loudly. */
-class RocmPackagingTest {
+/** The settings that make the ROCm image, its compose service and the GPU deployment fail loudly, and compose safe. */
+class DeploymentFilesTest {
 
     private static final ObjectMapper YAML = new YAMLMapper();
 
@@ -50,6 +50,13 @@ class RocmPackagingTest {
                 environment.toString());
         assertEquals(List.of("/dev/kfd", "/dev/dri"), texts(rocm.path("devices")));
         assertTrue(texts(rocm.path("group_add")).contains("${RENDER_GID:-render}"));
+    }
+
+    @Test
+    void grafanaHasNoDefaultPassword() throws IOException {
+        JsonNode grafana = YAML.readTree(Path.of("docker/compose.yaml").toFile()).at("/services/grafana/environment");
+        assertTrue(grafana.path("GF_SECURITY_ADMIN_PASSWORD").asText().startsWith("${GRAFANA_ADMIN_PASSWORD:?"),
+                "compose must refuse to start without a password: " + grafana);
     }
 
     @Test
