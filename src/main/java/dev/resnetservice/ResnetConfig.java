@@ -16,6 +16,10 @@ public interface ResnetConfig {
     @WithDefault("resnet-home")
     Path home();
 
+    /** Where jobs, events and the default model live: file (under resnet.home, the default) or postgres (cluster mode). */
+    @WithDefault("file")
+    String store();
+
     /** When set, every POST, PUT and DELETE needs {@code Authorization: Bearer <token>}. */
     Optional<String> apiToken();
 

@@ -5,17 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.resnetservice.jobs.Job;
 import dev.resnetservice.jobs.JobFilesInUse;
 import dev.resnetservice.jobs.JobNotFoundException;
+import dev.resnetservice.jobs.JobRepository;
 import dev.resnetservice.jobs.JobService;
 import dev.resnetservice.jobs.JobState;
 import dev.resnetservice.jobs.JobStore;
 import dev.resnetservice.model.Checkpoint;
 import dev.resnetservice.model.CheckpointStore;
-import dev.resnetservice.storage.AtomicFile;
 import dev.resnetservice.web.InvalidRequestException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -37,14 +36,14 @@ public class ModelCatalog implements JobFilesInUse {
     private final JobService jobs;
     private final JobStore store;
     private final CheckpointStore checkpoints;
-    private final Path defaultFile;
+    private final JobRepository repository;
     private final Map<String, Listing> listings = new ConcurrentHashMap<>();
 
-    public ModelCatalog(JobService jobs, JobStore store, ObjectMapper mapper) {
+    public ModelCatalog(JobService jobs, JobStore store, JobRepository repository, ObjectMapper mapper) {
         this.jobs = jobs;
         this.store = store;
         this.checkpoints = new CheckpointStore(mapper);
-        this.defaultFile = store.home().resolve("models").resolve("default");
+        this.repository = repository;
     }
 
     public List<ModelInfo> list() {
@@ -107,29 +106,17 @@ public class ModelCatalog implements JobFilesInUse {
             throw new InvalidRequestException("model", "name the model to serve, e.g. {\"model\": \"<job-id>\"}");
         }
         resolve(name);
-        try {
-            AtomicFile.write(defaultFile, name.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + defaultFile, e);
-        }
+        repository.setDefaultModel(name);
         return get(name);
     }
 
     /** The job of a model chosen with PUT /models/default stays until another is chosen. */
     @Override
     public Optional<String> reasonToKeep(String jobId) {
-        if (!Files.isRegularFile(defaultFile)) {
-            return Optional.empty();
-        }
-        try {
-            String chosen = Files.readString(defaultFile, StandardCharsets.UTF_8).trim();
-            return chosen.equals(jobId) || chosen.startsWith(jobId + "@")
-                    ? Optional.of("job " + jobId + " holds the default model " + chosen + " (PUT /models/default);"
-                            + " choose another model before purging it")
-                    : Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the default model's name", e);
-        }
+        return repository.defaultModel()
+                .filter(chosen -> chosen.equals(jobId) || chosen.startsWith(jobId + "@"))
+                .map(chosen -> "job " + jobId + " holds the default model " + chosen + " (PUT /models/default);"
+                        + " choose another model before purging it");
     }
 
     /** The served model's full name ({@code <job-id>@<epoch>}), if there is one. */
@@ -139,10 +126,11 @@ public class ModelCatalog implements JobFilesInUse {
 
     /** The checkpoint chosen with PUT /models/default, else the newest succeeded job's newest. */
     private Optional<Checkpoint> defaultCheckpoint() {
-        if (Files.isRegularFile(defaultFile)) {
+        Optional<String> chosen = repository.defaultModel();
+        if (chosen.isPresent()) {
             try {
-                return Optional.of(resolve(Files.readString(defaultFile, StandardCharsets.UTF_8).trim()));
-            } catch (IOException | ModelNotFoundException e) {
+                return Optional.of(resolve(chosen.get()));
+            } catch (ModelNotFoundException e) {
                 // The chosen model is gone (its job's files removed): fall back to the newest.
             }
         }

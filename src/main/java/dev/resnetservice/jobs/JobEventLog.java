@@ -13,15 +13,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * One job's events.jsonl and the clients following it. An event is on disk (fsync'd when durable)
- * before any subscriber hears of it; subscribers then pull what they have not seen, so a new one
- * replays the history and follows live events with no gap and nothing twice.
+ * One job's events.jsonl, kept in memory as well: the file repository's event log. An event is on
+ * disk (fsync'd when durable) before anyone hears of it.
  */
 final class JobEventLog {
 
@@ -31,7 +27,6 @@ final class JobEventLog {
     private final ObjectMapper mapper;
     private final List<JobEvent> events = new ArrayList<>();
     private final List<StreamEvent> stream = new ArrayList<>();
-    private final Set<EventSubscriber> subscribers = new CopyOnWriteArraySet<>();
 
     JobEventLog(Path file, ObjectMapper mapper) {
         this.file = file;
@@ -39,15 +34,10 @@ final class JobEventLog {
         load();
     }
 
-    JobEvent append(String name, Object data) {
-        JobEvent event;
-        synchronized (this) {
-            JsonNode json = mapper.valueToTree(data);
-            event = new JobEvent(events.isEmpty() ? 1 : last().id() + 1, name, json);
-            write(event);
-            add(event);
-        }
-        each(EventSubscriber::wake);
+    synchronized JobEvent append(String name, JsonNode data) {
+        JobEvent event = new JobEvent(events.isEmpty() ? 1 : last().id() + 1, name, data);
+        write(event);
+        add(event);
         return event;
     }
 
@@ -66,35 +56,8 @@ final class JobEventLog {
         return low < stream.size() ? stream.get(low) : null;
     }
 
-    void subscribe(EventSubscriber subscriber) {
-        subscribers.add(subscriber);
-        call(subscriber, EventSubscriber::wake);
-    }
-
-    void unsubscribe(EventSubscriber subscriber) {
-        subscribers.remove(subscriber);
-    }
-
-    void heartbeat() {
-        each(EventSubscriber::heartbeat);
-    }
-
     synchronized List<JobEvent> events() {
         return List.copyOf(events);
-    }
-
-    private void each(Consumer<EventSubscriber> action) {
-        subscribers.forEach(subscriber -> call(subscriber, action));
-    }
-
-    /** A client's trouble stays its own: nothing it does may fail the append that woke it. */
-    private void call(EventSubscriber subscriber, Consumer<EventSubscriber> action) {
-        try {
-            action.accept(subscriber);
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "job %s: an event stream failed; it is dropped", file.getParent().getFileName());
-            subscribers.remove(subscriber);
-        }
     }
 
     private JobEvent last() {

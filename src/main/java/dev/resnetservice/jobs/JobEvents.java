@@ -8,25 +8,26 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** The event logs of all jobs, opened on first use, and the heartbeat that keeps idle streams open. */
+/**
+ * Jobs' events: appended to the repository, announced inside the service (metrics), and followed
+ * by the SSE clients of this process, whom a heartbeat keeps open while idle.
+ */
 @ApplicationScoped
 public class JobEvents {
 
-    private final JobStore store;
+    private final JobRepository repository;
     private final Event<JobEvent> announcements;
     private final ObjectMapper mapper;
     private final long heartbeatMillis;
-    private final Map<String, JobEventLog> logs = new ConcurrentHashMap<>();
+    private final EventSubscribers subscribers = new EventSubscribers();
     private ScheduledExecutorService heartbeats;
 
-    public JobEvents(JobStore store, ObjectMapper mapper, ResnetConfig config, Event<JobEvent> announcements) {
-        this.store = store;
+    public JobEvents(JobRepository repository, ObjectMapper mapper, ResnetConfig config, Event<JobEvent> announcements) {
+        this.repository = repository;
         this.announcements = announcements;
         this.mapper = mapper;
         this.heartbeatMillis = config.jobs().heartbeatInterval().toMillis();
@@ -38,8 +39,7 @@ public class JobEvents {
             thread.setDaemon(true);
             return thread;
         });
-        heartbeats.scheduleAtFixedRate(() -> logs.values().forEach(JobEventLog::heartbeat),
-                heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
+        heartbeats.scheduleAtFixedRate(subscribers::heartbeat, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -47,36 +47,27 @@ public class JobEvents {
     }
 
     public JobEvent append(String jobId, String name, Object data) {
-        JobEvent event = log(jobId).append(name, data);
+        JobEvent event = repository.append(jobId, name, mapper.valueToTree(data));
         // For observers inside the service (metrics); they run on the appending thread, so keep them quick.
         announcements.fire(event);
+        subscribers.wake(jobId);
         return event;
     }
 
     void subscribe(String jobId, EventSubscriber subscriber) {
-        log(jobId).subscribe(subscriber);
+        subscribers.add(jobId, subscriber);
     }
 
     void unsubscribe(String jobId, EventSubscriber subscriber) {
-        log(jobId).unsubscribe(subscriber);
+        subscribers.remove(jobId, subscriber);
     }
 
     /** The job's first event after {@code afterId}, as a stream sends it, or null when there is none yet. */
     StreamEvent next(String jobId, long afterId) {
-        return log(jobId).next(afterId);
-    }
-
-    /** Drops a purged job's log from memory. */
-    void forget(String jobId) {
-        logs.remove(jobId);
+        return repository.next(jobId, afterId);
     }
 
     public List<JobEvent> events(String jobId) {
-        return log(jobId).events();
-    }
-
-    private JobEventLog log(String jobId) {
-        return logs.computeIfAbsent(jobId,
-                id -> new JobEventLog(store.jobDir(id).resolve("events.jsonl"), mapper));
+        return repository.events(jobId);
     }
 }

@@ -11,7 +11,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,6 +30,7 @@ public class JobService implements JobUpdates {
     private static final Logger LOG = Logger.getLogger(JobService.class);
     private static final Set<JobState> RESUMABLE = Set.of(JobState.INTERRUPTED, JobState.CANCELLED, JobState.FAILED);
 
+    private final JobRepository repository;
     private final JobStore store;
     private final JobEvents events;
     private final JobRunner runner;
@@ -38,15 +38,15 @@ public class JobService implements JobUpdates {
     private final JobMemory memory;
     private final Instance<JobFilesInUse> filesInUse;
     private final int maxQueued;
-    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final Map<String, JobState> stopRequests = new ConcurrentHashMap<>();
     private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
     private final Duration shutdownGrace;
     private volatile boolean stopping;
     private Thread worker;
 
-    public JobService(JobStore store, JobEvents events, JobRunner runner, Datasets datasets, JobMemory memory,
+    public JobService(JobRepository repository, JobStore store, JobEvents events, JobRunner runner, Datasets datasets, JobMemory memory,
             Instance<JobFilesInUse> filesInUse, ResnetConfig config) {
+        this.repository = repository;
         this.store = store;
         this.memory = memory;
         this.filesInUse = filesInUse;
@@ -59,17 +59,16 @@ public class JobService implements JobUpdates {
 
     /** Reloads the jobs on disk: running ones were cut off by a crash, queued ones run again. */
     void onStart(@Observes StartupEvent event) {
-        for (Job job : store.loadAll()) {
-            jobs.put(job.id(), job);
+        List<Job> stored = repository.list();
+        for (Job job : stored) {
             if (job.state() == JobState.RUNNING) {
                 save(job.finished(JobState.INTERRUPTED, JobRunner.INTERRUPTED, Instant.now()));
                 LOG.infof("job %s was running when the service stopped: now interrupted, resume it with"
                         + " POST /jobs/%s/resume", job.id(), job.id());
             }
         }
-        jobs.values().stream()
+        stored.stream()
                 .filter(job -> job.state() == JobState.QUEUED)
-                .sorted(Comparator.comparing(Job::createdAt))
                 .forEach(job -> queue.add(job.id()));
         worker = WorkerThread.start("training-worker", this::runNext);
     }
@@ -80,7 +79,7 @@ public class JobService implements JobUpdates {
      */
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
         stopping = true;
-        boolean training = jobs.values().stream().anyMatch(job -> job.state() == JobState.RUNNING);
+        boolean training = list().stream().anyMatch(job -> job.state() == JobState.RUNNING);
         if (!training) {
             worker.interrupt();
         }
@@ -131,23 +130,21 @@ public class JobService implements JobUpdates {
                     throw new JobConflictException(reason);
                 });
             }
-            jobs.remove(id);
-            events.forget(id);
+            repository.delete(id);
             store.delete(id);
             LOG.infof("job %s purged", id);
         }
     }
 
     public List<Job> list() {
-        return jobs.values().stream().sorted(Comparator.comparing(Job::createdAt)).toList();
+        return repository.list();
     }
 
     public Job get(String id) {
-        Job job = JobIds.valid(id) ? jobs.get(id) : null;
-        if (job == null) {
+        if (!JobIds.valid(id)) {
             throw new JobNotFoundException(id);
         }
-        return job;
+        return repository.find(id).orElseThrow(() -> new JobNotFoundException(id));
     }
 
     /**
@@ -187,8 +184,8 @@ public class JobService implements JobUpdates {
 
     @Override
     public Job save(Job job, StateChange change) {
-        Job before = jobs.put(job.id(), job);
-        store.save(job);
+        Job before = repository.find(job.id()).orElse(null);
+        repository.save(job);
         if (before == null || before.state() != job.state() || !Objects.equals(before.device(), job.device())) {
             events.append(job.id(), JobEvent.STATE, change);
         }
@@ -225,7 +222,7 @@ public class JobService implements JobUpdates {
         String id = queue.take();
         Job job;
         synchronized (queue) {
-            job = jobs.get(id);
+            job = repository.find(id).orElse(null);
             if (job == null || job.state() != JobState.QUEUED || stopping) {
                 return;
             }

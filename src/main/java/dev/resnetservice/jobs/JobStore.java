@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.resnetservice.ResnetConfig;
 import dev.resnetservice.storage.AtomicFile;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,10 +26,15 @@ public class JobStore {
     private final ObjectMapper mapper;
     private final long minFreeBytes;
 
+    @Inject
     public JobStore(ResnetConfig config, ObjectMapper mapper) {
-        this.minFreeBytes = config.minFreeDisk().asLongValue();
-        this.home = config.home().toAbsolutePath().normalize();
-        this.jobsDir = home.resolve("jobs");
+        this(config.home(), config.minFreeDisk().asLongValue(), mapper);
+    }
+
+    JobStore(Path home, long minFreeBytes, ObjectMapper mapper) {
+        this.minFreeBytes = minFreeBytes;
+        this.home = home.toAbsolutePath().normalize();
+        this.jobsDir = this.home.resolve("jobs");
         this.mapper = mapper;
     }
 

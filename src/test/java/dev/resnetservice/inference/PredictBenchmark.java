@@ -9,6 +9,7 @@ import com.sun.management.OperatingSystemMXBean;
 import dev.resnetservice.data.Cifar10Reader;
 import dev.resnetservice.model.Checkpoint;
 import dev.resnetservice.model.CheckpointStore;
+import dev.resnetservice.testdata.ServiceProcess;
 import dev.resnetservice.testdata.SyntheticCifar10;
 import dev.resnetservice.testdata.TestImages;
 import dev.resnetservice.training.MallocTuning;
@@ -16,7 +17,6 @@ import dev.resnetservice.training.NnpackSwitch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -186,47 +186,20 @@ public final class PredictBenchmark {
     // ---- the service as a process ---------------------------------------------------------
 
     private void start(Path home, String label, int maxBatch) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        base = URI.create("http://localhost:" + port);
         Path log = work.resolve("service-" + label + ".log");
         logs.add(log);
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", app.toString())
-                .directory(work.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        Map<String, String> env = builder.environment();
-        env.putAll(Map.of("RESNET_HOME", home.toString(), "QUARKUS_HTTP_PORT", Integer.toString(port),
-                "RESNET_DATASET_DOWNLOAD", "false", "DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true",
-                "RESNET_PREDICT_MAX_BATCH", Integer.toString(maxBatch)));
+        Map<String, String> env = new HashMap<>(Map.of("RESNET_PREDICT_MAX_BATCH", Integer.toString(maxBatch)));
         if (!maxDelayMs.isEmpty()) {
             env.put("RESNET_PREDICT_MAX_DELAY_MS", maxDelayMs);
         }
         long started = System.nanoTime();
-        service = builder.start();
+        ServiceProcess launched = ServiceProcess.launch(app, home, log, env);
+        service = launched.process();
+        base = launched.base();
         RUNNING.set(service);
-        HttpClient http = client();
-        Instant deadline = Instant.now().plusSeconds(120);
-        while (Instant.now().isBefore(deadline)) {
-            if (!service.isAlive()) {
-                throw new IllegalStateException("the service exited with " + service.exitValue() + " while starting");
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(base.resolve("/q/health/ready")).timeout(Duration.ofSeconds(10))
-                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    System.out.printf(Locale.ROOT, "service %s (max-batch %d) ready on port %d after %.1f s%n", label,
-                            maxBatch, port, (System.nanoTime() - started) / 1e9);
-                    return;
-                }
-            } catch (IOException notListeningYet) {
-                // Connection refused until the HTTP server is up.
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("the service was not ready within 120 s");
+        launched.awaitReady(Duration.ofSeconds(120));
+        System.out.printf(Locale.ROOT, "service %s (max-batch %d) ready on port %d after %.1f s%n", label, maxBatch,
+                base.getPort(), (System.nanoTime() - started) / 1e9);
     }
 
     /** SIGTERM, then SIGKILL after 30 s. */

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resnetservice.testdata.ServiceProcess;
 import dev.resnetservice.testdata.SyntheticCifar10;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -174,22 +174,11 @@ class CrashRecoveryIT {
 
     /** Starts the packaged app on a free port with {@code environment} added; its output goes to a new log. */
     private Process launch(Path home, Map<String, String> environment) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        base = URI.create("http://localhost:" + port);
         Path log = work.resolve("service-" + (logs.size() + 1) + ".log");
         logs.add(log);
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", APP.toString())
-                .directory(work.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().putAll(Map.of("RESNET_HOME", home.toString(), "QUARKUS_HTTP_PORT", Integer.toString(port),
-                "DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true", "RESNET_DATASET_DOWNLOAD", "false"));
-        builder.environment().putAll(environment);
-        return builder.start();
+        ServiceProcess started = ServiceProcess.launch(APP, home, log, environment);
+        base = started.base();
+        return started.process();
     }
 
     /** Launches a service that must refuse to start; returns its log. */

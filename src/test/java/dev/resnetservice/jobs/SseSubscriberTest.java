@@ -27,7 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** One SSE connection against a real event log; the sink stands for the client's socket. */
 class SseSubscriberTest {
 
+    private static final String JOB = "20261205-120000-aaaaaa";
+
     private final ObjectMapper mapper = new ObjectMapper();
+    private final EventSubscribers subscribers = new EventSubscribers();
     private final ExecutorService network = Executors.newSingleThreadExecutor();
 
     @TempDir
@@ -42,13 +45,13 @@ class SseSubscriberTest {
     void aReplayFarLongerThanAnyBufferArrivesWholeAtTheClientsPace() throws Exception {
         JobEventLog log = new JobEventLog(dir.resolve("events.jsonl"), mapper);
         for (int i = 0; i < 3000; i++) {
-            log.append(JobEvent.PROGRESS, Map.of("batch", i));
+            append(log, JobEvent.PROGRESS, Map.of("batch", i));
         }
         Sink sink = new Sink(true);
         AtomicInteger closes = new AtomicInteger();
         SseSubscriber subscriber = subscriber(log, sink, 0, closes);
-        log.subscribe(subscriber);
-        log.append(JobEvent.DONE, Map.of("state", "succeeded"));
+        subscribers.add(JOB, subscriber);
+        append(log, JobEvent.DONE, Map.of("state", "succeeded"));
 
         sink.ended.get(30, TimeUnit.SECONDS);
         List<String> ids = sink.sent.stream().filter(e -> e.getId() != null).map(OutboundSseEvent::getId).toList();
@@ -65,11 +68,11 @@ class SseSubscriberTest {
     void aWriteThatCompletesAtOnceDoesNotRecurse() throws Exception {
         JobEventLog log = new JobEventLog(dir.resolve("events.jsonl"), mapper);
         for (int i = 0; i < 20_000; i++) {
-            log.append(JobEvent.PROGRESS, Map.of("batch", i));
+            append(log, JobEvent.PROGRESS, Map.of("batch", i));
         }
         Sink sink = new Sink(false);
-        log.subscribe(subscriber(log, sink, 19_990, new AtomicInteger()));
-        log.subscribe(subscriber(log, sink, 0, new AtomicInteger()));
+        subscribers.add(JOB, subscriber(log, sink, 19_990, new AtomicInteger()));
+        subscribers.add(JOB, subscriber(log, sink, 0, new AtomicInteger()));
         assertEquals(10 + 20_000, sink.sent.size());
     }
 
@@ -80,11 +83,11 @@ class SseSubscriberTest {
         sink.throwOnSend = true;
         AtomicInteger closes = new AtomicInteger();
         SseSubscriber subscriber = subscriber(log, sink, 0, closes);
-        log.subscribe(subscriber);
+        subscribers.add(JOB, subscriber);
 
-        assertDoesNotThrow(() -> log.append(JobEvent.EPOCH, Map.of("epoch", 1)));
+        assertDoesNotThrow(() -> append(log, JobEvent.EPOCH, Map.of("epoch", 1)));
         assertDoesNotThrow(subscriber::heartbeat);
-        assertDoesNotThrow(() -> log.append(JobEvent.DONE, Map.of("state", "succeeded")));
+        assertDoesNotThrow(() -> append(log, JobEvent.DONE, Map.of("state", "succeeded")));
         assertEquals(1, closes.get(), "closed once, and released");
     }
 
@@ -96,14 +99,20 @@ class SseSubscriberTest {
         AtomicInteger closes = new AtomicInteger();
         SseSubscriber subscriber = new SseSubscriber(sink, SseImpl.INSTANCE, log::next, 0, Duration.ofMillis(50),
                 closed -> closes.incrementAndGet());
-        log.subscribe(subscriber);
-        log.append(JobEvent.EPOCH, Map.of("epoch", 1));
+        subscribers.add(JOB, subscriber);
+        append(log, JobEvent.EPOCH, Map.of("epoch", 1));
         subscriber.heartbeat();
         assertEquals(0, closes.get(), "still within the timeout");
         Thread.sleep(100);
         subscriber.heartbeat();
         assertEquals(1, closes.get());
         assertTrue(sink.closed.get());
+    }
+
+    /** Appends as JobEvents does: to the log, then a wake-up for the job's subscribers. */
+    private void append(JobEventLog log, String name, Map<String, ?> data) {
+        log.append(name, mapper.valueToTree(data));
+        subscribers.wake(JOB);
     }
 
     private SseSubscriber subscriber(JobEventLog log, Sink sink, long after, AtomicInteger closes) {
