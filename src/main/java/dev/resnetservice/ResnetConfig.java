@@ -20,6 +20,12 @@ public interface ResnetConfig {
     @WithDefault("file")
     String store();
 
+    /** all: API and one training worker (the default); api: API only; worker: trains, serves only /q. */
+    @WithDefault("all")
+    String role();
+
+    Worker worker();
+
     /** When set, every POST, PUT and DELETE needs {@code Authorization: Bearer <token>}. */
     Optional<String> apiToken();
 
@@ -81,6 +87,20 @@ public interface ResnetConfig {
         /** On shutdown, how long the running job may take to finish its batch and be saved as interrupted. */
         @WithDefault("30s")
         Duration shutdownGrace();
+    }
+
+    interface Worker {
+        /** How often a worker renews its job's lease, reports itself and looks for lapsed leases. */
+        @WithDefault("5s")
+        Duration heartbeat();
+
+        /** A job whose worker has not renewed its lease for this long is taken over by another. */
+        @WithDefault("30s")
+        Duration lease();
+
+        /** How often an idle worker looks at the queue when nothing woke it (a job queued on another replica). */
+        @WithDefault("2s")
+        Duration poll();
     }
 
     interface Predict {

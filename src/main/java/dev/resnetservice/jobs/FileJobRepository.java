@@ -3,16 +3,21 @@ package dev.resnetservice.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.resnetservice.storage.AtomicFile;
+import dev.resnetservice.workers.Worker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The embedded mode's repository: {@code jobs/<id>/job.json}, {@code jobs/<id>/events.jsonl} and
@@ -28,6 +33,10 @@ final class FileJobRepository implements JobRepository {
     private final Path defaultFile;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final Map<String, JobEventLog> logs = new ConcurrentHashMap<>();
+    private final Set<String> claimed = ConcurrentHashMap.newKeySet();
+    private final Map<String, JobState> stopRequests = new ConcurrentHashMap<>();
+    private final Map<String, Worker> workers = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
     FileJobRepository(JobStore files, ObjectMapper mapper) {
         this.files = files;
@@ -37,9 +46,15 @@ final class FileJobRepository implements JobRepository {
     }
 
     @Override
-    public void save(Job job) {
+    public synchronized void save(Job job) {
         files.save(job);
         jobs.put(job.id(), job);
+        if (job.state() != JobState.RUNNING && !(job.state() == JobState.QUEUED && claimed.contains(job.id()))) {
+            claimed.remove(job.id()); // ended, interrupted, or back in the queue
+        }
+        if (job.state() == JobState.QUEUED && !claimed.contains(job.id())) {
+            stopRequests.remove(job.id());
+        }
     }
 
     @Override
@@ -66,7 +81,14 @@ final class FileJobRepository implements JobRepository {
 
     @Override
     public JobEvent append(String jobId, String name, JsonNode data) {
-        return log(jobId).append(name, data);
+        JobEvent event = log(jobId).append(name, data);
+        listeners.forEach(listener -> listener.accept(jobId));
+        return event;
+    }
+
+    @Override
+    public void listen(Consumer<String> appended) {
+        listeners.add(appended);
     }
 
     @Override
@@ -96,6 +118,62 @@ final class FileJobRepository implements JobRepository {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the default model's name", e);
         }
+    }
+
+    // One process owns the home folder (HomeLock): claims live in memory, and a lease never lapses
+    // while the process lives; after a crash, start-up marks the running job interrupted.
+
+    @Override
+    public synchronized Optional<Claim> claim(String workerId, Duration lease) {
+        return list().stream()
+                .filter(job -> job.state() == JobState.QUEUED && !claimed.contains(job.id()))
+                .findFirst()
+                .map(job -> {
+                    claimed.add(job.id());
+                    return new Claim(job, 1);
+                });
+    }
+
+    @Override
+    public boolean renew(String jobId, String workerId, Duration lease) {
+        return claimed.contains(jobId);
+    }
+
+    @Override
+    public List<Lapsed> requeueLapsed() {
+        return List.of();
+    }
+
+    @Override
+    public synchronized int countQueued() {
+        return (int) jobs.values().stream()
+                .filter(job -> job.state() == JobState.QUEUED && !claimed.contains(job.id())).count();
+    }
+
+    @Override
+    public synchronized boolean cancelIfQueued(String id) {
+        Job job = jobs.get(id);
+        return job != null && job.state() == JobState.QUEUED && !claimed.contains(id);
+    }
+
+    @Override
+    public void requestStop(String id, JobState state) {
+        stopRequests.put(id, state);
+    }
+
+    @Override
+    public Optional<JobState> stopRequest(String id) {
+        return Optional.ofNullable(stopRequests.get(id));
+    }
+
+    @Override
+    public void saveWorker(Worker worker) {
+        workers.put(worker.id(), worker);
+    }
+
+    @Override
+    public List<Worker> workers() {
+        return List.copyOf(workers.values());
     }
 
     private JobEventLog log(String jobId) {

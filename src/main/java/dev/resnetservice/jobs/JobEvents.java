@@ -34,6 +34,7 @@ public class JobEvents {
     }
 
     void onStart(@Observes StartupEvent event) {
+        repository.listen(subscribers::wake); // events appended by other processes (cluster mode)
         heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "sse-heartbeat");
             thread.setDaemon(true);
@@ -50,7 +51,6 @@ public class JobEvents {
         JobEvent event = repository.append(jobId, name, mapper.valueToTree(data));
         // For observers inside the service (metrics); they run on the appending thread, so keep them quick.
         announcements.fire(event);
-        subscribers.wake(jobId);
         return event;
     }
 

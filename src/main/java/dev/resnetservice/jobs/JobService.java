@@ -1,28 +1,24 @@
 package dev.resnetservice.jobs;
 
 import dev.resnetservice.ResnetConfig;
-import dev.resnetservice.WorkerThread;
 import dev.resnetservice.data.DatasetException;
 import dev.resnetservice.data.Datasets;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
-import java.time.Duration;
+import jakarta.interceptor.Interceptor;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import org.jboss.logging.Logger;
 
 /**
- * Accepts, lists, cancels and resumes jobs, and runs them one at a time in FIFO order on a
- * single worker thread: DJL allows one GradientCollector per JVM.
+ * Accepts, lists, cancels, resumes and purges jobs through the repository; the workers
+ * ({@code workers.JobWorker}, one per process that trains) take them from there.
  */
 @ApplicationScoped
 public class JobService implements JobUpdates {
@@ -33,61 +29,47 @@ public class JobService implements JobUpdates {
     private final JobRepository repository;
     private final JobStore store;
     private final JobEvents events;
-    private final JobRunner runner;
     private final Datasets datasets;
     private final JobMemory memory;
     private final Instance<JobFilesInUse> filesInUse;
+    private final Event<JobQueued> queued;
     private final int maxQueued;
-    private final Map<String, JobState> stopRequests = new ConcurrentHashMap<>();
-    private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
-    private final Duration shutdownGrace;
-    private volatile boolean stopping;
-    private Thread worker;
+    private final boolean embedded;
 
-    public JobService(JobRepository repository, JobStore store, JobEvents events, JobRunner runner, Datasets datasets, JobMemory memory,
-            Instance<JobFilesInUse> filesInUse, ResnetConfig config) {
+    public JobService(JobRepository repository, JobStore store, JobEvents events, Datasets datasets, JobMemory memory,
+            Instance<JobFilesInUse> filesInUse, Event<JobQueued> queued, ResnetConfig config) {
         this.repository = repository;
         this.store = store;
+        this.events = events;
+        this.datasets = datasets;
         this.memory = memory;
         this.filesInUse = filesInUse;
-        this.events = events;
-        this.runner = runner;
-        this.datasets = datasets;
+        this.queued = queued;
         this.maxQueued = config.jobs().maxQueued();
-        this.shutdownGrace = config.jobs().shutdownGrace();
+        this.embedded = "file".equals(config.store());
+        if (!List.of("all", "api", "worker").contains(config.role())) {
+            throw new IllegalArgumentException("resnet.role is '" + config.role() + "', expected all, api or worker");
+        }
+        if (embedded && !"all".equals(config.role())) {
+            throw new IllegalStateException("resnet.role=" + config.role() + " needs the cluster store (resnet.store="
+                    + "postgres): API and workers in separate processes share their jobs through PostgreSQL");
+        }
     }
 
-    /** Reloads the jobs on disk: running ones were cut off by a crash, queued ones run again. */
-    void onStart(@Observes StartupEvent event) {
-        List<Job> stored = repository.list();
-        for (Job job : stored) {
+    /**
+     * Embedded mode owns its home folder alone: a job still running on disk was cut off by a crash.
+     * (In cluster mode its worker's lease lapses instead, and another worker takes it over.)
+     */
+    void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 10) StartupEvent event) {
+        if (!embedded) {
+            return;
+        }
+        for (Job job : repository.list()) {
             if (job.state() == JobState.RUNNING) {
                 save(job.finished(JobState.INTERRUPTED, JobRunner.INTERRUPTED, Instant.now()));
                 LOG.infof("job %s was running when the service stopped: now interrupted, resume it with"
                         + " POST /jobs/%s/resume", job.id(), job.id());
             }
-        }
-        stored.stream()
-                .filter(job -> job.state() == JobState.QUEUED)
-                .forEach(job -> queue.add(job.id()));
-        worker = WorkerThread.start("training-worker", this::runNext);
-    }
-
-    /**
-     * Stops like a cancel: the running job ends its batch, is saved as interrupted (with every
-     * checkpoint it wrote) and the process exits, within {@code resnet.jobs.shutdown-grace}.
-     */
-    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-        stopping = true;
-        boolean training = list().stream().anyMatch(job -> job.state() == JobState.RUNNING);
-        if (!training) {
-            worker.interrupt();
-        }
-        worker.join(shutdownGrace.toMillis());
-        if (worker.isAlive()) {
-            LOG.warnf("the running job did not stop within %s (resnet.jobs.shutdown-grace); it will be"
-                    + " interrupted at the next start", shutdownGrace);
-            worker.interrupt();
         }
     }
 
@@ -104,7 +86,7 @@ public class JobService implements JobUpdates {
 
     /** Puts an interrupted, cancelled or failed job back in the queue, to continue from its newest checkpoint. */
     public Job resume(String id) {
-        synchronized (queue) {
+        synchronized (this) {
             Job job = get(id);
             if (!RESUMABLE.contains(job.state())) {
                 throw new JobConflictException("job " + id + " is " + job.state().json()
@@ -120,7 +102,7 @@ public class JobService implements JobUpdates {
      * feature still uses (the chosen default model) is a conflict.
      */
     public void purge(String id) {
-        synchronized (queue) {
+        synchronized (this) {
             Job job = get(id);
             if (job.state() == JobState.QUEUED || job.state() == JobState.RUNNING) {
                 throw new JobConflictException("job " + id + " is " + job.state().json() + "; cancel it before purging it");
@@ -152,19 +134,22 @@ public class JobService implements JobUpdates {
      * keeps its checkpoints. Cancelling a cancelled job changes nothing; a finished one is a conflict.
      */
     public Job cancel(String id) {
-        synchronized (queue) {
+        synchronized (this) {
             Job job = get(id);
             switch (job.state()) {
-                case QUEUED, INTERRUPTED -> {
-                    if (job.state() == JobState.INTERRUPTED || queue.remove(id)) {
+                case QUEUED -> {
+                    if (repository.cancelIfQueued(id)) {
                         return save(job.finished(JobState.CANCELLED, null, Instant.now()));
                     }
-                    // Taken by the worker and about to run: the runner checks this before it starts.
-                    stopRequests.put(id, JobState.CANCELLED);
+                    // Claimed by a worker and about to run: the runner checks this before it starts.
+                    repository.requestStop(id, JobState.CANCELLED);
                     return job;
                 }
+                case INTERRUPTED -> {
+                    return save(job.finished(JobState.CANCELLED, null, Instant.now()));
+                }
                 case RUNNING -> {
-                    stopRequests.put(id, JobState.CANCELLED);
+                    repository.requestStop(id, JobState.CANCELLED);
                     return job;
                 }
                 case CANCELLED -> {
@@ -174,6 +159,25 @@ public class JobService implements JobUpdates {
                         + "; only queued, running or interrupted jobs can be cancelled");
             }
         }
+    }
+
+    /**
+     * A job whose worker was lost (its lease lapsed) goes back to the queue, to continue from its
+     * newest checkpoint on another worker, unless it has had its spec's maxAttempts.
+     */
+    public void failover(JobRepository.Lapsed lapsed) {
+        Job job = lapsed.job();
+        int max = job.spec().maxAttempts();
+        String lost = "worker " + lapsed.worker() + " was lost (no heartbeat within its lease)";
+        if (lapsed.attempts() >= max) {
+            save(job.finished(JobState.FAILED, lost + "; the job failed after " + lapsed.attempts() + " attempts"
+                    + " (maxAttempts " + max + ")", Instant.now()));
+            return;
+        }
+        Job back = job.requeued();
+        save(back, new StateChange(JobState.QUEUED, null, Instant.now(), lost + "; attempt " + (lapsed.attempts() + 1)
+                + " of " + max + " continues from the newest checkpoint that verifies", null, null));
+        queued.fire(new JobQueued(job.id()));
     }
 
     /** Saves the job, then tells its subscribers: a state event for a new state, done for a final one. */
@@ -200,37 +204,12 @@ public class JobService implements JobUpdates {
         events.append(jobId, name, data);
     }
 
-    private Job enqueue(Job job) {
-        synchronized (queue) {
-            if (queue.size() >= maxQueued) {
-                throw new QueueFullException(maxQueued);
-            }
-            save(job);
-            queue.add(job.id());
-            return job;
+    private synchronized Job enqueue(Job job) {
+        if (repository.countQueued() >= maxQueued) {
+            throw new QueueFullException(maxQueued);
         }
-    }
-
-    /**
-     * One job from the queue, run to its end. A cancel that arrives between the take and the start
-     * stays in stopRequests for the runner's first check; during shutdown a job is left queued.
-     */
-    private void runNext() throws InterruptedException {
-        if (stopping) {
-            throw new InterruptedException("shutting down");
-        }
-        String id = queue.take();
-        Job job;
-        synchronized (queue) {
-            job = repository.find(id).orElse(null);
-            if (job == null || job.state() != JobState.QUEUED || stopping) {
-                return;
-            }
-        }
-        try {
-            runner.run(job, this, () -> stopping ? JobState.INTERRUPTED : stopRequests.get(id));
-        } finally {
-            stopRequests.remove(id);
-        }
+        save(job);
+        queued.fire(new JobQueued(job.id()));
+        return job;
     }
 }

@@ -32,7 +32,8 @@ public record JobSpec(
         String device,
         Integer limitTrain,
         Integer limitTest,
-        CheckpointsSpec checkpoints) {
+        CheckpointsSpec checkpoints,
+        Integer maxAttempts) {
 
     public static final String CIFAR10_BINARY = "cifar10-binary";
     public static final Map<String, TrainingRecipe> RECIPES = Map.of("seed", TrainingRecipe.seed(),
@@ -192,6 +193,8 @@ public record JobSpec(
             requireBetween("limitTest", limitTest, 1, Integer.MAX_VALUE);
         }
         checkpoints = Objects.requireNonNullElseGet(checkpoints, () -> new CheckpointsSpec(null));
+        maxAttempts = Objects.requireNonNullElse(maxAttempts, 3);
+        requireBetween("maxAttempts", maxAttempts, 1, 100);
     }
 
     /** The seed recipe, every field at its default. */
@@ -201,7 +204,8 @@ public record JobSpec(
 
     /** A preset, every field at its value. */
     public static JobSpec preset(String recipe) {
-        return new JobSpec(recipe, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new JobSpec(recipe, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null);
     }
 
     /** The recipe this spec trains: the preset with the spec's choices. */

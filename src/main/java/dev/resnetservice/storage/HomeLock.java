@@ -19,8 +19,8 @@ import java.nio.file.StandardOpenOption;
 import org.jboss.logging.Logger;
 
 /**
- * One service per home folder: a second one would run the queued jobs again and mark the running
- * one interrupted. The lock is the OS's ({@code <home>/.lock}, held while the process lives, gone
+ * One embedded service per home folder: a second one would run the queued jobs again and mark the
+ * running one interrupted. The lock is the OS's ({@code <home>/.lock}, held while the process lives, gone
  * with it even after kill -9); the file names the holder's pid for the error.
  */
 @ApplicationScoped
@@ -29,14 +29,19 @@ public class HomeLock {
     private static final Logger LOG = Logger.getLogger(HomeLock.class);
 
     private final Path file;
+    private final boolean embedded;
     private FileChannel channel;
 
     public HomeLock(ResnetConfig config) {
         this.file = config.home().toAbsolutePath().normalize().resolve(".lock");
+        this.embedded = "file".equals(config.store());
     }
 
     /** First of all start-up work: nothing is read or loaded on a home another process owns. */
     void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION - 100) StartupEvent event) throws IOException {
+        if (!embedded) {
+            return; // cluster mode: processes share the home folder, PostgreSQL keeps them apart
+        }
         Files.createDirectories(file.getParent());
         channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock = channel.tryLock();

@@ -1,11 +1,14 @@
 package dev.resnetservice.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.resnetservice.workers.Worker;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -107,5 +110,65 @@ abstract class JobRepositoryContract {
         repository.append(job.id(), JobEvent.STATE, mapper.valueToTree(Map.of("state", "queued")));
         repository.delete(job.id());
         assertTrue(repository.events(job.id()).isEmpty());
+    }
+
+    @Test
+    void workersClaimTheOldestQueuedJobOnceEach() throws Exception {
+        JobRepository repository = repository();
+        Instant now = Instant.now();
+        for (int i = 0; i < 6; i++) {
+            repository.save(queued("20261205-1207" + i + "0-gggggg", now.plusSeconds(i)));
+        }
+        assertEquals(6, repository.countQueued());
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Optional<JobRepository.Claim>>> claims = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String worker = "worker-" + (i % 2);
+                claims.add(pool.submit(() -> repository.claim(worker, Duration.ofSeconds(30))));
+            }
+            List<String> claimed = new ArrayList<>();
+            for (Future<Optional<JobRepository.Claim>> claim : claims) {
+                claim.get().ifPresent(c -> claimed.add(c.job().id()));
+            }
+            assertEquals(6, claimed.size(), "six jobs, each claimed once: " + claimed);
+            assertEquals(6, claimed.stream().distinct().count());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(0, repository.countQueued());
+        assertEquals(Optional.empty(), repository.claim("worker-2", Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void aClaimedJobCannotBeCancelledFromTheQueueButItsWorkerIsAskedToStop() {
+        JobRepository repository = repository();
+        Job first = queued("20261205-120800-hhhhhh", Instant.now());
+        Job second = queued("20261205-120900-iiiiii", Instant.now().plusSeconds(1));
+        repository.save(first);
+        repository.save(second);
+        JobRepository.Claim claim = repository.claim("worker-a", Duration.ofSeconds(30)).orElseThrow();
+        assertEquals(first.id(), claim.job().id());
+        assertEquals(1, claim.attempt());
+        assertTrue(repository.renew(first.id(), "worker-a", Duration.ofSeconds(30)));
+
+        assertFalse(repository.cancelIfQueued(first.id()), "claimed: its worker must stop it");
+        repository.requestStop(first.id(), JobState.CANCELLED);
+        assertEquals(Optional.of(JobState.CANCELLED), repository.stopRequest(first.id()));
+        assertTrue(repository.cancelIfQueued(second.id()));
+        assertEquals(Optional.empty(), repository.stopRequest(second.id()));
+    }
+
+    @Test
+    void workersAreListedAsTheyReported() {
+        JobRepository repository = repository();
+        Instant started = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        repository.saveWorker(new Worker("gpu-node-1-4242", "gpu-node-1", "gpu:0", "idle", null, started, started));
+        repository.saveWorker(new Worker("gpu-node-1-4242", "gpu-node-1", "gpu:0", "training", "20261205-121000-jjjjjj",
+                started, started));
+        List<Worker> workers = repository.workers();
+        assertEquals(1, workers.size());
+        assertEquals("20261205-121000-jjjjjj", workers.get(0).job());
+        assertEquals("training", workers.get(0).state());
     }
 }
