@@ -53,6 +53,23 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void composeHasAClusterOfPostgresOneApiAndTwoWorkersOnOneHome() throws IOException {
+        JsonNode services = YAML.readTree(Path.of("docker/compose.yaml").toFile()).path("services");
+        JsonNode api = services.path("resnet-api");
+        JsonNode worker = services.path("resnet-worker");
+        assertTrue(services.path("postgres").path("profiles").toString().contains("cluster"));
+        assertEquals("api", api.at("/environment/RESNET_ROLE").asText());
+        assertEquals("worker", worker.at("/environment/RESNET_ROLE").asText());
+        assertEquals(2, worker.at("/deploy/replicas").asInt());
+        for (JsonNode service : List.of(api, worker, services.path("resnet-worker-rocm"))) {
+            assertEquals("postgres", service.at("/environment/RESNET_STORE").asText());
+            assertEquals("jdbc:postgresql://postgres:5432/resnet", service.at("/environment/QUARKUS_DATASOURCE_JDBC_URL").asText());
+            assertEquals(List.of("resnet-home:/data"), texts(service.path("volumes")), "one shared home");
+        }
+        assertTrue(api.at("/environment/RESNET_API_TOKEN").isNull(), "passed through, never set empty");
+    }
+
+    @Test
     void grafanaHasNoDefaultPassword() throws IOException {
         JsonNode grafana = YAML.readTree(Path.of("docker/compose.yaml").toFile()).at("/services/grafana/environment");
         assertTrue(grafana.path("GF_SECURITY_ADMIN_PASSWORD").asText().startsWith("${GRAFANA_ADMIN_PASSWORD:?"),
