@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The settings that make the ROCm image, its compose service and the GPU deployment fail loudly, and compose safe. */
@@ -67,6 +68,35 @@ class DeploymentFilesTest {
             assertEquals(List.of("resnet-home:/data"), texts(service.path("volumes")), "one shared home");
         }
         assertTrue(api.at("/environment/RESNET_API_TOKEN").isNull(), "passed through, never set empty");
+    }
+
+    @Test
+    void kubernetesHasAClusterVariantOfPostgresApiReplicasAndGpuWorkers() throws IOException {
+        List<JsonNode> api = documents("deploy/overlays/cluster/api.yaml");
+        JsonNode deployment = api.get(0);
+        assertEquals(2, deployment.at("/spec/replicas").asInt());
+        assertEquals("api", envValue(deployment.at("/spec/template/spec/containers/0"), "RESNET_ROLE"));
+        assertEquals("postgres", envValue(deployment.at("/spec/template/spec/containers/0"), "RESNET_STORE"));
+        assertEquals("HorizontalPodAutoscaler", api.get(1).path("kind").asText());
+        assertEquals("StatefulSet", documents("deploy/overlays/cluster/postgres.yaml").get(1).path("kind").asText());
+        String overlay = Files.readString(Path.of("deploy/overlays/cluster/kustomization.yaml"));
+        assertTrue(overlay.contains("{name: RESNET_ROLE, value: worker}") && overlay.contains("[ReadWriteMany]")
+                && overlay.contains("value: resnet-worker"), overlay);
+    }
+
+    @Test
+    void everyKubernetesVariantRendersWhereKubectlIsInstalled() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/kubectl")), "kubectl is not installed here");
+        for (String variant : List.of("deploy", "deploy/overlays/cpu", "deploy/overlays/cluster")) {
+            Process kustomize = new ProcessBuilder("/usr/bin/kubectl", "kustomize", variant).redirectErrorStream(true)
+                    .start();
+            String output = new String(kustomize.getInputStream().readAllBytes());
+            assertEquals(0, kustomize.waitFor(), variant + ": " + output);
+        }
+    }
+
+    private static List<JsonNode> documents(String file) throws IOException {
+        return YAML.readValues(new YAMLFactory().createParser(Path.of(file).toFile()), JsonNode.class).readAll();
     }
 
     @Test

@@ -127,8 +127,8 @@ class OperationsTest {
         JsonNode compose = YAML.readTree(Path.of("docker/compose.yaml").toFile());
         assertTrue(compose.path("services").has("resnet"), "compose has the service");
 
-        JsonNode deployment = documents.stream().filter(d -> "Deployment".equals(d.path("kind").asText()))
-                .findFirst().orElseThrow();
+        JsonNode deployment = documents.stream().filter(d -> "Deployment".equals(d.path("kind").asText())
+                && "resnet".equals(d.at("/metadata/name").asText())).findFirst().orElseThrow();
         JsonNode container = deployment.at("/spec/template/spec/containers/0");
         assertEquals("/q/health/live", container.at("/livenessProbe/httpGet/path").asText());
         assertEquals("/q/health/ready", container.at("/readinessProbe/httpGet/path").asText());
