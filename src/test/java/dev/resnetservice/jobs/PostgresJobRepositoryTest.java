@@ -35,10 +35,12 @@ class PostgresJobRepositoryTest extends JobRepositoryContract {
         JobRepository repository = repository();
         Job job = Job.queued("20261205-121100-kkkkkk", JobSpec.defaults(), Instant.now());
         repository.save(job);
-        JobRepository.Claim first = repository.claim("worker-a", Duration.ofMillis(200)).orElseThrow();
+        JobRepository.Claim first = repository.claim("worker-a", Duration.ofSeconds(30)).orElseThrow();
         repository.save(first.job().running("cpu", Instant.now()));
         assertEquals(List.of(), repository.requeueLapsed(), "the lease still holds");
-        Thread.sleep(400);
+        // worker-a's last renewal gives it a millisecond; then it falls silent
+        assertTrue(repository.renew(job.id(), "worker-a", Duration.ofMillis(1)));
+        Thread.sleep(100);
 
         List<JobRepository.Lapsed> lapsed = repository.requeueLapsed();
         assertEquals(1, lapsed.size());

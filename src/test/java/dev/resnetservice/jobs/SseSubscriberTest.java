@@ -97,13 +97,13 @@ class SseSubscriberTest {
         Sink sink = new Sink(false);
         sink.never = true;
         AtomicInteger closes = new AtomicInteger();
-        SseSubscriber subscriber = new SseSubscriber(sink, SseImpl.INSTANCE, log::next, 0, Duration.ofMillis(50),
+        SseSubscriber subscriber = new SseSubscriber(sink, SseImpl.INSTANCE, log::next, 0, Duration.ofSeconds(2),
                 closed -> closes.incrementAndGet());
         subscribers.add(JOB, subscriber);
         append(log, JobEvent.EPOCH, Map.of("epoch", 1));
         subscriber.heartbeat();
         assertEquals(0, closes.get(), "still within the timeout");
-        Thread.sleep(100);
+        Thread.sleep(2500);
         subscriber.heartbeat();
         assertEquals(1, closes.get());
         assertTrue(sink.closed.get());
