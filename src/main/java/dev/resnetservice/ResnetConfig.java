@@ -20,6 +20,11 @@ public interface ResnetConfig {
     @WithDefault("file")
     String store();
 
+    /** Embedded mode: one process owns the home folder and keeps jobs in files; otherwise cluster mode. */
+    default boolean embedded() {
+        return "file".equals(store());
+    }
+
     /** all: API and one training worker (the default); api: API only; worker: trains, serves only /q. */
     @WithDefault("all")
     String role();

@@ -140,6 +140,11 @@ final class FileJobRepository implements JobRepository {
     }
 
     @Override
+    public void release(String jobId, String workerId) {
+        claimed.remove(jobId);
+    }
+
+    @Override
     public List<Lapsed> requeueLapsed() {
         return List.of();
     }

@@ -63,6 +63,12 @@ public interface JobRepository {
     /** Extends the lease; false when the job is no longer this worker's (taken over, or ended). */
     boolean renew(String jobId, String workerId, Duration lease);
 
+    /**
+     * Gives a claimed job back without counting the attempt (its worker is shutting down): the
+     * caller then saves it queued.
+     */
+    void release(String jobId, String workerId);
+
     /** Puts back in the queue every running job whose lease lapsed, and returns them. */
     List<Lapsed> requeueLapsed();
 

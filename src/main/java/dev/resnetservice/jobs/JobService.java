@@ -46,7 +46,7 @@ public class JobService implements JobUpdates {
         this.filesInUse = filesInUse;
         this.queued = queued;
         this.maxQueued = config.jobs().maxQueued();
-        this.embedded = "file".equals(config.store());
+        this.embedded = config.embedded();
         if (!List.of("all", "api", "worker").contains(config.role())) {
             throw new IllegalArgumentException("resnet.role is '" + config.role() + "', expected all, api or worker");
         }
@@ -177,6 +177,18 @@ public class JobService implements JobUpdates {
         Job back = job.requeued();
         save(back, new StateChange(JobState.QUEUED, null, Instant.now(), lost + "; attempt " + (lapsed.attempts() + 1)
                 + " of " + max + " continues from the newest checkpoint that verifies", null, null));
+        queued.fire(new JobQueued(job.id()));
+    }
+
+    /**
+     * A worker shutting down (SIGTERM: a rolling update, a scale-in) gives its running job back: it
+     * goes to the queue without using up an attempt, for another worker to continue from its newest
+     * checkpoint.
+     */
+    public void handBack(Job job, String worker) {
+        repository.release(job.id(), worker);
+        save(job.requeued(), new StateChange(JobState.QUEUED, null, Instant.now(), "worker " + worker
+                + " shut down; back in the queue, to continue from the newest checkpoint on another worker", null, null));
         queued.fire(new JobQueued(job.id()));
     }
 

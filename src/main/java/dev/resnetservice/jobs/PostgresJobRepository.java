@@ -194,6 +194,12 @@ final class PostgresJobRepository implements JobRepository {
     }
 
     @Override
+    public void release(String jobId, String workerId) {
+        update("UPDATE jobs SET worker = NULL, lease_until = NULL, attempts = attempts - 1 WHERE id = ? AND worker = ?",
+                jobId, workerId);
+    }
+
+    @Override
     public List<Lapsed> requeueLapsed() {
         return query("""
                 WITH lapsed AS (SELECT id, worker FROM jobs WHERE state = 'running' AND lease_until < now()

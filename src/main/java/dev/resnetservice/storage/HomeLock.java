@@ -34,7 +34,7 @@ public class HomeLock {
 
     public HomeLock(ResnetConfig config) {
         this.file = config.home().toAbsolutePath().normalize().resolve(".lock");
-        this.embedded = "file".equals(config.store());
+        this.embedded = config.embedded();
     }
 
     /** First of all start-up work: nothing is read or loaded on a home another process owns. */

@@ -51,6 +51,7 @@ public class JobWorker {
     private final Duration lease;
     private final Duration poll;
     private final Duration shutdownGrace;
+    private final boolean handsBack;
     private final String id;
     private final String host;
     private final Instant startedAt = Instant.now();
@@ -71,7 +72,8 @@ public class JobWorker {
         this.enabled = !"api".equals(config.role());
         this.heartbeat = config.worker().heartbeat();
         this.lease = config.worker().lease();
-        this.poll = "file".equals(config.store()) ? Duration.ofMinutes(1) : config.worker().poll();
+        this.poll = config.embedded() ? Duration.ofMinutes(1) : config.worker().poll();
+        this.handsBack = !config.embedded();
         this.shutdownGrace = config.jobs().shutdownGrace();
         this.host = hostName();
         this.id = host + "-" + ProcessHandle.current().pid();
@@ -99,8 +101,9 @@ public class JobWorker {
     }
 
     /**
-     * Stops like a cancel: the running job ends its batch, is saved as interrupted (with every
-     * checkpoint it wrote) and the process exits, within {@code resnet.jobs.shutdown-grace}.
+     * Stops like a cancel: the running job ends its batch and the process exits, within {@code
+     * resnet.jobs.shutdown-grace}. Embedded, the job is saved as interrupted (with every checkpoint it
+     * wrote); in cluster mode it goes back to the queue for another worker.
      */
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
         if (!enabled) {
@@ -173,12 +176,19 @@ public class JobWorker {
     private final class LeaseGuard implements JobUpdates {
         @Override
         public Job save(Job job) {
-            return lost ? job : jobs.save(job);
+            return save(job, StateChange.of(job));
         }
 
         @Override
         public Job save(Job job, StateChange change) {
-            return lost ? job : jobs.save(job, change);
+            if (lost) {
+                return job;
+            }
+            if (stopping && handsBack && job.state() == JobState.INTERRUPTED) {
+                jobs.handBack(job, id);
+                return job;
+            }
+            return jobs.save(job, change);
         }
 
         @Override

@@ -160,6 +160,24 @@ abstract class JobRepositoryContract {
     }
 
     @Test
+    void aJobGivenBackIsClaimedAgainWithoutUsingUpAnAttempt() {
+        JobRepository repository = repository();
+        Job job = queued("20261205-120950-kkkkkk", Instant.now());
+        repository.save(job);
+        JobRepository.Claim first = repository.claim("worker-a", Duration.ofSeconds(30)).orElseThrow();
+        repository.save(first.job().running("cpu", Instant.now()));
+
+        repository.release(job.id(), "worker-a");
+        assertFalse(repository.renew(job.id(), "worker-a", Duration.ofSeconds(30)), "no longer worker-a's");
+        assertEquals(List.of(), repository.requeueLapsed(), "given back, not lost");
+        repository.save(first.job().requeued());
+        assertEquals(1, repository.countQueued());
+        JobRepository.Claim again = repository.claim("worker-b", Duration.ofSeconds(30)).orElseThrow();
+        assertEquals(job.id(), again.job().id());
+        assertEquals(1, again.attempt(), "a shutdown is not a failed attempt");
+    }
+
+    @Test
     void workersAreListedAsTheyReported() {
         JobRepository repository = repository();
         Instant started = Instant.now().truncatedTo(ChronoUnit.MILLIS);

@@ -31,7 +31,7 @@ public final class PostgresTestDatabase implements AutoCloseable {
     /** Creates the database and migrates it; skips (or fails, when required) without a server. */
     public static PostgresTestDatabase create() {
         String name = "resnet_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection admin = DriverManager.getConnection(url("postgres"), USER, PASSWORD);
+        try (Connection admin = DriverManager.getConnection(urlOf("postgres"), USER, PASSWORD);
                 Statement statement = admin.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
@@ -49,7 +49,17 @@ public final class PostgresTestDatabase implements AutoCloseable {
     }
 
     public String url() {
-        return url(name);
+        return urlOf(name);
+    }
+
+    /** The server's host:port, for a proxy in front of it. */
+    public String server() {
+        return SERVER;
+    }
+
+    /** The URL of this database through {@code server} (host:port) instead of the test server directly. */
+    public String url(String server) {
+        return "jdbc:postgresql://" + server + "/" + name;
     }
 
     public String user() {
@@ -70,7 +80,7 @@ public final class PostgresTestDatabase implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Connection admin = DriverManager.getConnection(url("postgres"), USER, PASSWORD);
+        try (Connection admin = DriverManager.getConnection(urlOf("postgres"), USER, PASSWORD);
                 Statement statement = admin.createStatement()) {
             statement.execute(String.format(Locale.ROOT, "DROP DATABASE IF EXISTS %s WITH (FORCE)", name));
         } catch (SQLException e) {
@@ -78,7 +88,7 @@ public final class PostgresTestDatabase implements AutoCloseable {
         }
     }
 
-    private static String url(String database) {
+    private static String urlOf(String database) {
         return "jdbc:postgresql://" + SERVER + "/" + database;
     }
 }

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,8 +23,8 @@ import java.util.stream.Stream;
 /** Reads a text/event-stream the way a browser's EventSource does: id, event, data, blank line; ':' lines are comments. */
 public final class SseClient {
 
-    /** One event as received; comments come through with event ":" and the comment as data text. */
-    public record Event(Long id, String event, String data) {
+    /** One event and when it arrived; comments come through with event ":" and the comment as data text. */
+    public record Event(Long id, String event, String data, Instant received) {
         public JsonNode json() {
             try {
                 return MAPPER.readTree(data);
@@ -38,7 +39,8 @@ public final class SseClient {
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    // HTTP/1.1: a connection per stream, as a browser's EventSource has over plain http
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private SseClient() {
     }
@@ -79,14 +81,14 @@ public final class SseClient {
         while (lines.hasNext()) {
             String line = lines.next();
             if (line.startsWith(":")) {
-                Event comment = new Event(null, ":", line.substring(1).trim());
+                Event comment = new Event(null, ":", line.substring(1).trim(), Instant.now());
                 events.add(comment);
                 if (stop.test(comment)) {
                     return events;
                 }
             } else if (line.isEmpty()) {
                 if (name != null || data.length() > 0) {
-                    Event event = new Event(id, name == null ? "message" : name, data.toString());
+                    Event event = new Event(id, name == null ? "message" : name, data.toString(), Instant.now());
                     events.add(event);
                     if (stop.test(event)) {
                         return events;
