@@ -34,8 +34,11 @@ final class PostgresJobRepository implements JobRepository {
     private static final Logger LOG = Logger.getLogger(PostgresJobRepository.class);
     private static final Duration UNREACHABLE_FOR = Duration.ofMinutes(1);
 
+    private static final int READ_AHEAD = 64;
+
     private final DataSource dataSource;
     private final ObjectMapper mapper;
+    private final RecentEvents recent = new RecentEvents();
 
     PostgresJobRepository(DataSource dataSource, ObjectMapper mapper) {
         this.dataSource = dataSource;
@@ -75,6 +78,7 @@ final class PostgresJobRepository implements JobRepository {
     @Override
     public void delete(String id) {
         update("DELETE FROM jobs WHERE id = ?", id); // its events go with it (ON DELETE CASCADE)
+        recent.forget(id);
     }
 
     @Override
@@ -95,10 +99,11 @@ final class PostgresJobRepository implements JobRepository {
                     rows.next();
                     id = rows.getLong(1);
                 }
-                try (PreparedStatement notify = prepare(connection, "SELECT pg_notify('job_events', ?)", jobId)) {
+                try (PreparedStatement notify = prepare(connection, "SELECT pg_notify('job_events', ?)", jobId + " " + id)) {
                     notify.executeQuery().close(); // delivered at commit, to every listening replica
                 }
                 connection.commit();
+                recent.add(jobId, id - 1, List.of(new StreamEvent(id, name, text)));
                 return new JobEvent(id, name, data);
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -128,7 +133,9 @@ final class PostgresJobRepository implements JobRepository {
                     PGNotification[] received = notifications.getNotifications(1000);
                     if (received != null) {
                         for (PGNotification notification : received) {
-                            appended.accept(notification.getParameter());
+                            String[] jobAndId = notification.getParameter().split(" ");
+                            recent.announced(jobAndId[0], Long.parseLong(jobAndId[1]));
+                            appended.accept(jobAndId[0]);
                         }
                     }
                 }
@@ -143,11 +150,23 @@ final class PostgresJobRepository implements JobRepository {
         }
     }
 
+    /** From the events this process holds when it can; else the next few from the table, kept for the job's other clients. */
     @Override
     public StreamEvent next(String jobId, long afterId) {
-        return query("SELECT id, name, data FROM job_events WHERE job_id = ? AND id > ? ORDER BY id LIMIT 1",
-                rows -> rows.next() ? new StreamEvent(rows.getLong(1), rows.getString(2), rows.getString(3)) : null,
-                jobId, afterId);
+        RecentEvents.Lookup held = recent.find(jobId, afterId);
+        if (held.known()) {
+            return held.event();
+        }
+        List<StreamEvent> read = query("SELECT id, name, data FROM job_events WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?",
+                rows -> {
+                    List<StreamEvent> events = new ArrayList<>();
+                    while (rows.next()) {
+                        events.add(new StreamEvent(rows.getLong(1), rows.getString(2), rows.getString(3)));
+                    }
+                    return events;
+                }, jobId, afterId, READ_AHEAD);
+        recent.add(jobId, afterId, read);
+        return read.isEmpty() ? null : read.get(0);
     }
 
     @Override

@@ -51,7 +51,9 @@ public final class ClusterBenchmark {
         try (Cluster cluster = Cluster.direct("cluster-benchmark", Map.of())) {
             ServiceClient client = new ServiceClient(cluster::logs);
             Path data = SyntheticCifar10.write(cluster.work().resolve("data"), images, 500, 7);
-            storeOverhead(cluster, client, Map.of("epochs", epochs, "dataset", Map.of("path", data.toString())));
+            if (rounds > 0) { // -Dbenchmark.cluster.rounds=0: only the latency
+                storeOverhead(cluster, client, Map.of("epochs", epochs, "dataset", Map.of("path", data.toString())));
+            }
             eventLatency(cluster, client, Map.of("epochs", latencyEpochs, "dataset", Map.of("path", data.toString())));
         }
     }
