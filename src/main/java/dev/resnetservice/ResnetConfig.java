@@ -6,6 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.net.URI;
 import java.time.Duration;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /** Every setting of the service, under {@code resnet.}; each is also an environment variable (RESNET_HOME, ...). */
@@ -51,6 +52,8 @@ public interface ResnetConfig {
 
     Dataset dataset();
 
+    DatasetImports datasets();
+
     Jobs jobs();
 
     Predict predict();
@@ -63,6 +66,22 @@ public interface ResnetConfig {
         /** Where the official archive is fetched from; a mirror must serve the same bytes (size and MD5 are checked). */
         @WithDefault("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz")
         URI url();
+    }
+
+    interface DatasetImports {
+        /**
+         * Server folders a job's dataset.path and POST /datasets may name (comma-separated); by default
+         * only {@code <home>/datasets}, so a request cannot make the service read any other folder.
+         */
+        Optional<List<Path>> roots();
+
+        /** Images of an import larger than this (width x height, read from the header) are skipped and listed. */
+        @WithDefault("16777216")
+        long maxImagePixels();
+
+        /** Files one import may hold; a folder with more is refused before any is read. */
+        @WithDefault("200000")
+        int maxFiles();
     }
 
     interface Jobs {

@@ -37,7 +37,7 @@ public final class Cifar10Reader {
     private Cifar10Reader() {
     }
 
-    public static Cifar10Dataset read(Path folder) {
+    public static ImageDataset read(Path folder) {
         if (!Files.exists(folder)) {
             throw new DatasetException(
                     "missing folder " + folder + ": fill it with the CIFAR-10 binary files from " + ARCHIVE_URL);
@@ -46,13 +46,16 @@ public final class Cifar10Reader {
             throw new DatasetException(
                     folder + " is not a folder: expected one holding the CIFAR-10 binary files from " + ARCHIVE_URL);
         }
-        ImageStore train = readSplit(folder, TRAIN_FILES);
-        ImageStore test = readSplit(folder, List.of(TEST_FILE));
-        return new Cifar10Dataset(train, test, readClasses(folder.resolve(META_FILE)));
+        ImageStore train = readSplit(folder, TRAIN_FILES, CLASS_COUNT);
+        ImageStore test = readSplit(folder, List.of(TEST_FILE), CLASS_COUNT);
+        return new ImageDataset(train, test, readClasses(folder.resolve(META_FILE)));
     }
 
-    /** Sizes every file first so that the split lands in one array, with no per-image objects. */
-    private static ImageStore readSplit(Path folder, List<String> names) {
+    /**
+     * Records in this layout from {@code names} under {@code folder}, labels below {@code classes}.
+     * Sizes every file first so that the split lands in one array, with no per-image objects.
+     */
+    public static ImageStore readSplit(Path folder, List<String> names, int classes) {
         long[] counts = new long[names.size()];
         long total = 0;
         for (int i = 0; i < counts.length; i++) {
@@ -67,7 +70,7 @@ public final class Cifar10Reader {
         byte[] labels = new byte[(int) total];
         int first = 0;
         for (int i = 0; i < counts.length; i++) {
-            copyRecords(folder.resolve(names.get(i)), (int) counts[i], pixels, labels, first);
+            copyRecords(folder.resolve(names.get(i)), (int) counts[i], pixels, labels, first, classes);
             first += (int) counts[i];
         }
         return new ImageStore(pixels, labels);
@@ -76,7 +79,8 @@ public final class Cifar10Reader {
     private static long recordCount(Path folder, Path file) {
         if (!Files.isRegularFile(file)) {
             throw new DatasetException(
-                    "missing " + file + ": fill " + folder + " with the CIFAR-10 binary files from " + ARCHIVE_URL);
+                    "missing " + file + ": fill " + folder + " with the binary files of CIFAR-10 (" + ARCHIVE_URL
+                            + ") or import the data set again");
         }
         long bytes;
         try {
@@ -95,7 +99,7 @@ public final class Cifar10Reader {
         return bytes / RECORD_BYTES;
     }
 
-    private static void copyRecords(Path file, int count, byte[] pixels, byte[] labels, int first) {
+    private static void copyRecords(Path file, int count, byte[] pixels, byte[] labels, int first, int classes) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -109,9 +113,9 @@ public final class Cifar10Reader {
         for (int record = 0; record < count; record++) {
             int at = record * RECORD_BYTES;
             int label = Byte.toUnsignedInt(bytes[at]);
-            if (label >= CLASS_COUNT) {
+            if (label >= classes) {
                 throw new DatasetException(format("%s: record %d has label %d, expected 0..%d",
-                        file, record, label, CLASS_COUNT - 1));
+                        file, record, label, classes - 1));
             }
             labels[first + record] = (byte) label;
             System.arraycopy(bytes, at + 1, pixels, (first + record) * ImageStore.IMAGE_BYTES, ImageStore.IMAGE_BYTES);

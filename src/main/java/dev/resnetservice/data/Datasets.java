@@ -2,9 +2,12 @@ package dev.resnetservice.data;
 
 import dev.resnetservice.ResnetConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Finds a job's data: a folder it names, or the home folder's CIFAR-10, fetched on first use
@@ -14,11 +17,15 @@ import java.nio.file.Path;
 @ApplicationScoped
 public class Datasets {
 
+    /** An imported data set's records, in CIFAR-10's layout. */
+    public static final String IMPORTED_TRAIN = "train.bin";
+    public static final String IMPORTED_TEST = "test.bin";
+
     private final Path datasetsDir;
     private final boolean download;
     private final URI url;
-    private Path cachedFolder;
-    private Cifar10Dataset cached;
+    private String cachedKey;
+    private ImageDataset cached;
 
     public Datasets(ResnetConfig config) {
         this.datasetsDir = config.home().toAbsolutePath().normalize().resolve("datasets");
@@ -47,9 +54,9 @@ public class Datasets {
     }
 
     /** Reads the data (downloading the default data set first when it is missing and allowed). */
-    public synchronized Cifar10Dataset load(String path) {
+    public synchronized ImageDataset load(String path) {
         Path folder = folder(path);
-        if (path == null && !folder.equals(cachedFolder) && !Files.isRegularFile(folder.resolve(Cifar10Reader.TEST_FILE))) {
+        if (path == null && !folder.toString().equals(cachedKey) && !Files.isRegularFile(folder.resolve(Cifar10Reader.TEST_FILE))) {
             if (!download) {
                 throw new DatasetException(missingMessage());
             }
@@ -60,7 +67,7 @@ public class Datasets {
     }
 
     /** Reads the data only if it is on disk: for looking at a job's images, never a reason to download. */
-    public synchronized Cifar10Dataset loadPresent(String path) {
+    public synchronized ImageDataset loadPresent(String path) {
         return read(folder(path));
     }
 
@@ -68,11 +75,31 @@ public class Datasets {
         return path == null ? defaultFolder() : Path.of(path).toAbsolutePath().normalize();
     }
 
-    private Cifar10Dataset read(Path folder) {
-        if (!folder.equals(cachedFolder)) {
-            cachedFolder = null;
-            cached = Cifar10Reader.read(folder);
-            cachedFolder = folder;
+    private ImageDataset read(Path folder) {
+        return cache(folder.toString(), () -> Cifar10Reader.read(folder));
+    }
+
+    /**
+     * An imported data set ({@code train.bin}, {@code test.bin}) with its class names. Cached by
+     * folder and write time: a data set deleted and imported again under its name is read again.
+     */
+    public synchronized ImageDataset loadImported(Path folder, List<String> classes) {
+        Path train = folder.resolve(IMPORTED_TRAIN);
+        String key;
+        try {
+            key = folder + "@" + Files.getLastModifiedTime(train);
+        } catch (IOException e) {
+            throw new DatasetException("the data set in " + folder + " has no " + IMPORTED_TRAIN + ": import it again", e);
+        }
+        return cache(key, () -> new ImageDataset(Cifar10Reader.readSplit(folder, List.of(IMPORTED_TRAIN), classes.size()),
+                Cifar10Reader.readSplit(folder, List.of(IMPORTED_TEST), classes.size()), classes));
+    }
+
+    private ImageDataset cache(String key, Supplier<ImageDataset> read) {
+        if (!key.equals(cachedKey)) {
+            cachedKey = null;
+            cached = read.get();
+            cachedKey = key;
         }
         return cached;
     }

@@ -38,7 +38,7 @@ public final class ImageStore {
     }
 
     public int label(int index) {
-        return labels[checkIndex(index)];
+        return Byte.toUnsignedInt(labels[checkIndex(index)]);
     }
 
     /** The first {@code n} images (all of them when n is null or larger), sharing this store's arrays. */

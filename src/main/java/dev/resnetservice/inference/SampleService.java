@@ -1,8 +1,8 @@
 package dev.resnetservice.inference;
 
-import dev.resnetservice.data.Cifar10Dataset;
+import dev.resnetservice.data.ImageDataset;
+import dev.resnetservice.datasets.DatasetRegistry;
 import dev.resnetservice.data.DatasetException;
-import dev.resnetservice.data.Datasets;
 import dev.resnetservice.data.ImageStore;
 import dev.resnetservice.jobs.Job;
 import dev.resnetservice.jobs.JobService;
@@ -35,11 +35,11 @@ public class SampleService {
     public static final int MAX_COUNT = 100;
 
     private final JobService jobs;
-    private final Datasets datasets;
+    private final DatasetRegistry datasets;
     private final ModelCatalog catalog;
     private final BatchingPredictor predictor;
 
-    public SampleService(JobService jobs, Datasets datasets, ModelCatalog catalog, BatchingPredictor predictor) {
+    public SampleService(JobService jobs, DatasetRegistry datasets, ModelCatalog catalog, BatchingPredictor predictor) {
         this.jobs = jobs;
         this.datasets = datasets;
         this.catalog = catalog;
@@ -53,9 +53,9 @@ public class SampleService {
             throw new InvalidRequestException("n", "must be between 1 and " + MAX_COUNT + ", got " + count);
         }
         Job job = jobs.get(jobId);
-        Cifar10Dataset dataset;
+        ImageDataset dataset;
         try {
-            dataset = datasets.loadPresent(job.spec().dataset().path());
+            dataset = datasets.images(job.spec().dataset(), false);
         } catch (DatasetException e) {
             throw new ProblemException(409, "Data set not available",
                     "the test images of job " + jobId + " cannot be read: " + e.getMessage(), null);

@@ -4,8 +4,8 @@ import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.resnetservice.data.Cifar10Dataset;
-import dev.resnetservice.data.Datasets;
+import dev.resnetservice.data.ImageDataset;
+import dev.resnetservice.datasets.DatasetRegistry;
 import dev.resnetservice.model.Checkpoint;
 import dev.resnetservice.model.CheckpointStore;
 import dev.resnetservice.model.CorruptCheckpointException;
@@ -45,12 +45,12 @@ public class JobRunner {
     static final String INTERRUPTED = "the service stopped while this job ran";
 
     private final TrainingDevices devices;
-    private final Datasets datasets;
+    private final DatasetRegistry datasets;
     private final JobStore store;
     private final CheckpointStore checkpoints;
     private final ObjectMapper mapper;
 
-    public JobRunner(TrainingDevices devices, Datasets datasets, JobStore store, ObjectMapper mapper) {
+    public JobRunner(TrainingDevices devices, DatasetRegistry datasets, JobStore store, ObjectMapper mapper) {
         this.devices = devices;
         this.datasets = datasets;
         this.store = store;
@@ -67,8 +67,8 @@ public class JobRunner {
             }
             JobSpec spec = job.spec();
             Device device = devices.resolve(spec.device());
-            Cifar10Dataset data = datasets.load(spec.dataset().path());
-            data = new Cifar10Dataset(data.train().first(spec.limitTrain()), data.test().first(spec.limitTest()),
+            ImageDataset data = datasets.images(spec.dataset(), true);
+            data = new ImageDataset(data.train().first(spec.limitTrain()), data.test().first(spec.limitTest()),
                     data.classes());
             TrainingRecipe recipe = spec.trainingRecipe();
             boolean complete;
@@ -163,7 +163,7 @@ public class JobRunner {
         private final Supplier<JobState> stopRequest;
         private final List<String> skipped = new ArrayList<>();
         private Job job;
-        private Cifar10Dataset data;
+        private ImageDataset data;
         private TrainingRecipe recipe;
 
         JobObserver(Job job, JobUpdates updates, Supplier<JobState> stopRequest) {

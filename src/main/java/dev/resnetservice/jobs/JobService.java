@@ -3,6 +3,10 @@ package dev.resnetservice.jobs;
 import dev.resnetservice.ResnetConfig;
 import dev.resnetservice.data.DatasetException;
 import dev.resnetservice.data.Datasets;
+import dev.resnetservice.datasets.DatasetInfo;
+import dev.resnetservice.datasets.DatasetNotFoundException;
+import dev.resnetservice.datasets.DatasetRegistry;
+import dev.resnetservice.datasets.DatasetRoots;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,18 +34,23 @@ public class JobService implements JobUpdates {
     private final JobStore store;
     private final JobEvents events;
     private final Datasets datasets;
+    private final DatasetRegistry registry;
+    private final DatasetRoots roots;
     private final JobMemory memory;
     private final Instance<JobFilesInUse> filesInUse;
     private final Event<JobQueued> queued;
     private final int maxQueued;
     private final boolean embedded;
 
-    public JobService(JobRepository repository, JobStore store, JobEvents events, Datasets datasets, JobMemory memory,
+    public JobService(JobRepository repository, JobStore store, JobEvents events, Datasets datasets,
+            DatasetRegistry registry, DatasetRoots roots, JobMemory memory,
             Instance<JobFilesInUse> filesInUse, Event<JobQueued> queued, ResnetConfig config) {
         this.repository = repository;
         this.store = store;
         this.events = events;
         this.datasets = datasets;
+        this.registry = registry;
+        this.roots = roots;
         this.memory = memory;
         this.filesInUse = filesInUse;
         this.queued = queued;
@@ -75,10 +84,23 @@ public class JobService implements JobUpdates {
 
     public Job submit(JobSpec spec) {
         memory.check(spec);
-        try {
-            datasets.checkAvailable(spec.dataset().path());
-        } catch (DatasetException e) {
-            throw new InvalidSpecException("dataset.path", e.getMessage());
+        if (spec.dataset().name() != null) {
+            DatasetInfo dataset;
+            try {
+                dataset = registry.requireReady(spec.dataset().name());
+            } catch (DatasetNotFoundException e) {
+                throw new InvalidSpecException("dataset.name", e.getMessage());
+            }
+            spec = spec.onDataset(dataset.format(), dataset.normalization());
+        } else {
+            if (spec.dataset().path() != null) {
+                roots.folder("dataset.path", spec.dataset().path());
+            }
+            try {
+                datasets.checkAvailable(spec.dataset().path());
+            } catch (DatasetException e) {
+                throw new InvalidSpecException("dataset.path", e.getMessage());
+            }
         }
         store.requireFreeSpace("a new job");
         return enqueue(Job.queued(JobIds.next(), spec, Instant.now()));

@@ -1,6 +1,8 @@
 package dev.resnetservice.jobs;
 
 import dev.resnetservice.data.Augmentation;
+import dev.resnetservice.data.Normalization;
+import dev.resnetservice.datasets.ImportRequest;
 import dev.resnetservice.model.Architecture;
 import dev.resnetservice.model.Retention;
 import dev.resnetservice.training.DeviceChoice;
@@ -33,7 +35,8 @@ public record JobSpec(
         Integer limitTrain,
         Integer limitTest,
         CheckpointsSpec checkpoints,
-        Integer maxAttempts) {
+        Integer maxAttempts,
+        NormalizationSpec normalization) {
 
     public static final String CIFAR10_BINARY = "cifar10-binary";
     public static final Map<String, TrainingRecipe> RECIPES = Map.of("seed", TrainingRecipe.seed(),
@@ -41,13 +44,27 @@ public record JobSpec(
     private static final List<String> OPTIMIZERS = List.of(TrainingRecipe.ADAM, TrainingRecipe.ADAMW,
             TrainingRecipe.SGD);
 
-    /** Where the images come from; a null path means the home folder's CIFAR-10. */
-    public record DatasetSpec(String format, String path) {
+    /**
+     * Where the images come from: {@code name}, a data set of GET /datasets, or {@code path}, a
+     * folder of CIFAR-10 binary files; neither means the home folder's CIFAR-10.
+     */
+    public record DatasetSpec(String format, String path, String name) {
         public DatasetSpec {
-            format = Objects.requireNonNullElse(format, CIFAR10_BINARY);
-            if (!CIFAR10_BINARY.equals(format)) {
-                throw new InvalidSpecException("dataset.format",
-                        "unknown format '" + format + "', expected " + CIFAR10_BINARY);
+            if (name != null) {
+                if (path != null) {
+                    throw new InvalidSpecException("dataset", "give name or path, not both");
+                }
+                if (!ImportRequest.validName(name)) {
+                    throw new InvalidSpecException("dataset.name", "'" + name + "' is not a data set name"
+                            + " (GET /datasets lists them)");
+                }
+            } else {
+                format = Objects.requireNonNullElse(format, CIFAR10_BINARY);
+                if (!CIFAR10_BINARY.equals(format)) {
+                    throw new InvalidSpecException("dataset.format", "'" + format + "' is read from a data set: import"
+                            + " the folder with POST /datasets, then name it in dataset.name; a path must hold "
+                            + CIFAR10_BINARY + " files");
+                }
             }
             if (path != null && path.isBlank()) {
                 throw new InvalidSpecException("dataset.path", "must not be blank; leave it out for the default");
@@ -55,6 +72,27 @@ public record JobSpec(
             if (path != null && path.chars().anyMatch(Character::isISOControl)) {
                 throw new InvalidSpecException("dataset.path", "must not contain control characters (NUL, newline, ...)");
             }
+        }
+    }
+
+    /**
+     * Per-channel (RGB) statistics of the training pixels (0..1) the network's inputs are
+     * normalised with; left out, the recipe's CIFAR-10 constants, or a named data set's own.
+     */
+    public record NormalizationSpec(List<Double> mean, List<Double> std) {
+        public NormalizationSpec {
+            if (mean == null || mean.size() != 3 || mean.stream().anyMatch(m -> m == null || !(m >= 0 && m <= 1))) {
+                throw new InvalidSpecException("normalization.mean", "needs 3 numbers between 0 and 1, got " + mean);
+            }
+            if (std == null || std.size() != 3 || std.stream().anyMatch(v -> v == null || !(v > 0 && v <= 1))) {
+                throw new InvalidSpecException("normalization.std", "needs 3 numbers above 0 and up to 1, got " + std);
+            }
+            mean = List.copyOf(mean);
+            std = List.copyOf(std);
+        }
+
+        static NormalizationSpec of(Normalization normalization) {
+            return new NormalizationSpec(normalization.mean(), normalization.std());
         }
     }
 
@@ -158,7 +196,7 @@ public record JobSpec(
                     + RECIPES.keySet().stream().sorted().toList());
         }
         model = Objects.requireNonNullElse(model, preset.architecture().id());
-        dataset = Objects.requireNonNullElseGet(dataset, () -> new DatasetSpec(null, null));
+        dataset = Objects.requireNonNullElseGet(dataset, () -> new DatasetSpec(null, null, null));
         epochs = Objects.requireNonNullElse(epochs, preset.epochs());
         batchSize = Objects.requireNonNullElse(batchSize, preset.batchSize());
         seed = Objects.requireNonNullElse(seed, preset.randomSeed());
@@ -205,7 +243,14 @@ public record JobSpec(
     /** A preset, every field at its value. */
     public static JobSpec preset(String recipe) {
         return new JobSpec(recipe, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null);
+                null, null);
+    }
+
+    /** This spec on a named data set: its format, and its statistics unless the spec gave some. */
+    public JobSpec onDataset(String format, Normalization statistics) {
+        return new JobSpec(recipe, model, new DatasetSpec(format, null, dataset.name()), epochs, batchSize, optimizer,
+                schedule, augment, labelSmoothing, tta, seed, device, limitTrain, limitTest, checkpoints, maxAttempts,
+                normalization != null ? normalization : NormalizationSpec.of(statistics));
     }
 
     /** The recipe this spec trains: the preset with the spec's choices. */
@@ -218,7 +263,7 @@ public record JobSpec(
                         Objects.requireNonNullElse(optimizer.nesterov(), false)),
                 new TrainingRecipe.Schedule(schedule.name(), schedule.warmupEpochs()),
                 new Augmentation(augment.crop(), augment.flip()), labelSmoothing, tta, seed,
-                preset.normalization());
+                normalization == null ? preset.normalization() : new Normalization(normalization.mean(), normalization.std()));
     }
 
     private static void requireBetween(String field, int value, int min, int max) {

@@ -20,7 +20,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.resnetservice.data.Augmentation;
 import dev.resnetservice.data.BatchSampler;
-import dev.resnetservice.data.Cifar10Dataset;
+import dev.resnetservice.data.ImageDataset;
 import dev.resnetservice.data.DeviceBatches;
 import dev.resnetservice.data.ImageStore;
 import dev.resnetservice.model.BatchNormFolding;
@@ -53,7 +53,7 @@ public final class TrainingRun {
     /**
      * @param model a model on the training device whose block is built (and, to resume, loaded)
      */
-    public TrainingRun(TrainingRecipe recipe, Cifar10Dataset data, Model model, TrainingObserver observer) {
+    public TrainingRun(TrainingRecipe recipe, ImageDataset data, Model model, TrainingObserver observer) {
         this.recipe = recipe;
         this.train = data.train();
         this.test = data.test();

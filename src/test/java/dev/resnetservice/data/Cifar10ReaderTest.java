@@ -22,7 +22,7 @@ class Cifar10ReaderTest {
 
     @Test
     void readsTheFiveTrainFilesIntoOneStoreAndTheTestFileIntoAnother() {
-        Cifar10Dataset data = Cifar10Reader.read(SyntheticCifar10.write(dir, 53, 17, 7));
+        ImageDataset data = Cifar10Reader.read(SyntheticCifar10.write(dir, 53, 17, 7));
         assertEquals(53, data.train().size());
         assertEquals(17, data.test().size());
         for (int i = 0; i < 53; i++) {
@@ -34,7 +34,7 @@ class Cifar10ReaderTest {
     @Test
     void keepsEveryRecordsPixelsInFileOrder() throws Exception {
         SyntheticCifar10.write(dir, 53, 17, 7);
-        Cifar10Dataset data = Cifar10Reader.read(dir);
+        ImageDataset data = Cifar10Reader.read(dir);
         assertSameRecords(concat(Cifar10Reader.TRAIN_FILES), data.train());
         assertSameRecords(Files.readAllBytes(dir.resolve(Cifar10Reader.TEST_FILE)), data.test());
     }

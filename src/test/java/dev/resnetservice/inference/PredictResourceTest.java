@@ -15,7 +15,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.resnetservice.data.Cifar10Dataset;
+import dev.resnetservice.data.ImageDataset;
 import dev.resnetservice.data.Cifar10Reader;
 import dev.resnetservice.testdata.JobApi;
 import dev.resnetservice.testdata.TestHome;
@@ -76,7 +76,7 @@ class PredictResourceTest {
     @Test
     void classifiesManyUploadedTestImagesCorrectly() {
         trainedJob();
-        Cifar10Dataset dataset = Cifar10Reader.read(data());
+        ImageDataset dataset = Cifar10Reader.read(data());
         RequestSpecification request = given();
         int count = 50;
         for (int i = 0; i < count; i++) {
@@ -102,7 +102,7 @@ class PredictResourceTest {
     @Test
     void samplesShowTestImagesWithTrueLabelsAndTheNewestCheckpointsPredictions() throws IOException {
         trainedJob();
-        Cifar10Dataset dataset = Cifar10Reader.read(data());
+        ImageDataset dataset = Cifar10Reader.read(data());
         JsonPath answer = given().when().get("/jobs/" + job + "/samples?n=12")
                 .then().statusCode(200).contentType("application/json")
                 .body("samples", hasSize(12))
@@ -163,7 +163,7 @@ class PredictResourceTest {
     @Test
     void classifiesARawImageBodyWithTopK() {
         trainedJob();
-        Cifar10Dataset dataset = Cifar10Reader.read(data());
+        ImageDataset dataset = Cifar10Reader.read(data());
         JsonPath answer = given().contentType("image/png").body(png(record(dataset.test(), 7)))
                 .when().post("/predict?topk=10")
                 .then().statusCode(200)

@@ -39,7 +39,8 @@ public final class ServiceProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(Map.of("RESNET_HOME", home.toString(), "QUARKUS_HTTP_PORT", Integer.toString(port),
-                "DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true", "RESNET_DATASET_DOWNLOAD", "false"));
+                "DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true", "RESNET_DATASET_DOWNLOAD", "false",
+                "RESNET_DATASETS_ROOTS", Path.of("target").toAbsolutePath().toString())); // where tests write their data
         builder.environment().putAll(environment);
         return new ServiceProcess(builder.start(), URI.create("http://localhost:" + port), log);
     }

@@ -3,7 +3,7 @@ package dev.resnetservice.testdata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.resnetservice.data.Cifar10Dataset;
+import dev.resnetservice.data.ImageDataset;
 import dev.resnetservice.data.Cifar10Reader;
 import dev.resnetservice.data.ImageStore;
 import java.nio.ByteBuffer;
@@ -23,7 +23,7 @@ class SyntheticCifar10Test {
         for (String name : Cifar10Reader.TRAIN_FILES) {
             assertEquals(Cifar10Reader.RECORD_BYTES, Files.size(dir.resolve(name)), name);
         }
-        Cifar10Dataset data = Cifar10Reader.read(dir);
+        ImageDataset data = Cifar10Reader.read(dir);
         for (int i = 0; i < data.test().size(); i++) {
             assertEquals(i % 10, data.test().label(i));
         }
@@ -31,7 +31,7 @@ class SyntheticCifar10Test {
 
     @Test
     void isSeparableByNearestClassMean() {
-        Cifar10Dataset data = Cifar10Reader.read(SyntheticCifar10.write(dir, 200, 100, 3));
+        ImageDataset data = Cifar10Reader.read(SyntheticCifar10.write(dir, 200, 100, 3));
         double[][] means = new double[10][ImageStore.IMAGE_BYTES];
         int[] counts = new int[10];
         for (int i = 0; i < data.train().size(); i++) {

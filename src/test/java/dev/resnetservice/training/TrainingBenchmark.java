@@ -14,7 +14,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import dev.resnetservice.data.Cifar10Dataset;
+import dev.resnetservice.data.ImageDataset;
 import dev.resnetservice.data.Cifar10Reader;
 import dev.resnetservice.data.DeviceBatches;
 import dev.resnetservice.model.BatchNormFolding;
@@ -46,7 +46,7 @@ public final class TrainingBenchmark {
         int epochs = Integer.getInteger("benchmark.epochs", 2);
         int rounds = Integer.getInteger("benchmark.rounds", 4);
         TrainingRecipe recipe = TrainingRecipe.seed().withEpochs(epochs + 1);
-        Cifar10Dataset data = Cifar10Reader.read(
+        ImageDataset data = Cifar10Reader.read(
                 SyntheticCifar10.write(Path.of("target/benchmark-data"), images, images, 1));
         boolean tuned = Boolean.parseBoolean(System.getProperty("benchmark.malloc-tuning", "true")) && MallocTuning.apply();
         Engine engine = Engine.getEngine("PyTorch");
@@ -158,7 +158,7 @@ public final class TrainingBenchmark {
     }
 
     /** The service's own loop; the mean of the measured epochs' figures. */
-    private static double[] serviceLoop(TrainingRecipe recipe, Cifar10Dataset data) {
+    private static double[] serviceLoop(TrainingRecipe recipe, ImageDataset data) {
         List<EpochMetrics> measured = new ArrayList<>();
         try (Model model = Model.newInstance("service", Device.cpu(), "PyTorch")) {
             model.setBlock(ResNet18.build(recipe.architecture(), 10));
@@ -189,7 +189,7 @@ public final class TrainingBenchmark {
      * forward, backward and optimiser step over tensors made before the clock starts: its figures,
      * then the batch-64 forward of the BatchNorm-folded network /predict serves (the rest NaN).
      */
-    private static Figures[] bareLoop(TrainingRecipe recipe, Cifar10Dataset data) {
+    private static Figures[] bareLoop(TrainingRecipe recipe, ImageDataset data) {
         DefaultTrainingConfig config = TrainingRun.trainingConfig(recipe, Device.cpu(),
                 recipe.stepsPerEpoch(data.train().size()), 0);
         ExecutorService gatherer = Executors.newSingleThreadExecutor();
@@ -284,7 +284,7 @@ public final class TrainingBenchmark {
         return 64.0 * repeats / ((System.nanoTime() - start) / 1e9);
     }
 
-    private static List<NDList> onDevice(int size, int batchSize, Cifar10Dataset data, boolean train,
+    private static List<NDList> onDevice(int size, int batchSize, ImageDataset data, boolean train,
             NDManager manager, TrainingRecipe recipe, ExecutorService gatherer) {
         DeviceBatches batches = new DeviceBatches(train ? data.train() : data.test(), DeviceBatches.inOrder(size),
                 batchSize, recipe.normalization(), manager, gatherer, recipe.augmentation().draws(recipe.randomSeed(), 1));

@@ -4,7 +4,7 @@ import static dev.resnetservice.testdata.JobApi.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.resnetservice.data.Cifar10Dataset;
+import dev.resnetservice.data.ImageDataset;
 import dev.resnetservice.data.Cifar10Reader;
 import dev.resnetservice.testdata.Browser;
 import dev.resnetservice.testdata.TestHome;
@@ -86,7 +86,7 @@ class WebPageTest {
         Browser.waitFor(driver, Duration.ofSeconds(20),
                 d -> d.findElements(By.cssSelector("#samples li img")).size() == 10
                         && d.findElement(By.id("samples-model")).getText().contains("@2"));
-        Cifar10Dataset dataset = Cifar10Reader.read(data());
+        ImageDataset dataset = Cifar10Reader.read(data());
         WebElement first = driver.findElement(By.cssSelector("#samples li"));
         assertTrue(first.getText().startsWith(dataset.classes().get(dataset.test().label(0)) + " → "), first.getText());
         assertTrue(first.findElement(By.tagName("img")).getDomAttribute("src").startsWith("data:image/png;base64,"));

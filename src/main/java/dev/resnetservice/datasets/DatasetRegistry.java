@@ -1,0 +1,233 @@
+package dev.resnetservice.datasets;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resnetservice.ResnetConfig;
+import dev.resnetservice.data.Datasets;
+import dev.resnetservice.data.ImageDataset;
+import dev.resnetservice.inference.ImageDecoder;
+import dev.resnetservice.jobs.Job;
+import dev.resnetservice.jobs.JobRepository;
+import dev.resnetservice.jobs.JobSpec;
+import dev.resnetservice.storage.AtomicFile;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * The imported data sets, each a folder {@code <home>/datasets/<name>/} with its {@code dataset.json}
+ * and records. Files, not the job store, so both modes share them on the home folder; creating the
+ * folder is what reserves a name, also across API replicas. Imports run one at a time in the
+ * background, writing their progress about once a second.
+ */
+@ApplicationScoped
+public class DatasetRegistry {
+
+    private static final Logger LOG = Logger.getLogger(DatasetRegistry.class);
+    private static final String INFO = "dataset.json";
+    private static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
+
+    private final Path dir;
+    private final DatasetRoots roots;
+    private final Datasets datasets;
+    private final JobRepository jobs;
+    private final ObjectMapper mapper;
+    private final ImageFolderImport importer;
+    private final int maxFiles;
+    private final boolean embedded;
+    private final ExecutorService imports = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "dataset-import");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public DatasetRegistry(ResnetConfig config, DatasetRoots roots, Datasets datasets, JobRepository jobs,
+            ObjectMapper mapper) {
+        this.dir = config.home().toAbsolutePath().normalize().resolve("datasets");
+        this.roots = roots;
+        this.datasets = datasets;
+        this.jobs = jobs;
+        this.mapper = mapper;
+        this.importer = new ImageFolderImport(new ImageDecoder(config.datasets().maxImagePixels(),
+                config.predict().maxSide()));
+        this.maxFiles = config.datasets().maxFiles();
+        this.embedded = config.embedded();
+    }
+
+    /** Embedded mode owns the home folder: an import still running on disk was cut off by a stop. */
+    void onStart(@Observes StartupEvent event) {
+        if (!embedded) {
+            return;
+        }
+        for (DatasetInfo info : list()) {
+            if (DatasetInfo.IMPORTING.equals(info.state())) {
+                save(info.failed("the service stopped during the import: DELETE the data set and import it again",
+                        info.skipped(), Instant.now()));
+            }
+        }
+    }
+
+    public List<DatasetInfo> list() {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<DatasetInfo> all = new ArrayList<>();
+        try (Stream<Path> folders = Files.list(dir)) {
+            for (Path folder : folders.sorted().toList()) {
+                read(folder).ifPresent(all::add);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        return all;
+    }
+
+    public DatasetInfo get(String name) {
+        ImportRequest.requireName(name);
+        return read(dir.resolve(name)).orElseThrow(() -> new DatasetNotFoundException(name));
+    }
+
+    /** Checks the folder and its layout now (a 4xx names what is wrong), then imports it in the background. */
+    public DatasetInfo importFolder(ImportRequest request) {
+        Path target = dir.resolve(request.name());
+        if (Files.exists(target)) {
+            throw nameTaken(request.name());
+        }
+        Path source = roots.folder("path", request.path());
+        ImageFolder folder = ImageFolder.scan(source, request.testSplit(), request.seed(), maxFiles);
+        try {
+            Files.createDirectories(dir);
+            Files.createDirectory(target);
+        } catch (FileAlreadyExistsException e) { // another request took the name meanwhile
+            throw nameTaken(request.name());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + target + ": " + e.getMessage(), e);
+        }
+        DatasetInfo info = save(DatasetInfo.importing(request.name(), request.format(), source.toString(), Instant.now(),
+                folder.files()));
+        imports.submit(() -> runImport(info, folder, target));
+        return info;
+    }
+
+    private static DatasetConflictException nameTaken(String name) {
+        return new DatasetConflictException("a data set named '" + name + "' exists: DELETE it first or choose another"
+                + " name");
+    }
+
+    public void delete(String name) {
+        DatasetInfo info = get(name);
+        if (DatasetInfo.IMPORTING.equals(info.state())) {
+            throw new DatasetConflictException("data set '" + name + "' is still importing; delete it when it is done");
+        }
+        Optional<Job> user = jobs.list().stream().filter(job -> !job.state().terminal()
+                && name.equals(job.spec().dataset().name())).findFirst();
+        if (user.isPresent()) {
+            throw new DatasetConflictException("job " + user.get().id() + " (" + user.get().state().json()
+                    + ") trains on data set '" + name + "'; cancel it first");
+        }
+        try (Stream<Path> files = Files.walk(dir.resolve(name))) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete data set " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A data set a job can train on now; 409 while it imports or after its import failed. */
+    public DatasetInfo requireReady(String name) {
+        DatasetInfo info = get(name);
+        if (!DatasetInfo.READY.equals(info.state())) {
+            throw new DatasetConflictException("data set '" + name + "' is " + info.state()
+                    + (info.error() == null ? "" : " (" + info.error() + ")") + "; a job needs a ready one");
+        }
+        return info;
+    }
+
+    /**
+     * A job's images: its named data set, or the CIFAR-10 files of its path (the home folder's when
+     * none, downloaded first when missing if {@code download}).
+     */
+    public ImageDataset images(JobSpec.DatasetSpec spec, boolean download) {
+        if (spec.name() != null) {
+            DatasetInfo info = requireReady(spec.name());
+            return datasets.loadImported(dir.resolve(spec.name()), info.classNames());
+        }
+        return download ? datasets.load(spec.path()) : datasets.loadPresent(spec.path());
+    }
+
+    private void runImport(DatasetInfo started, ImageFolder folder, Path target) {
+        long begin = System.nanoTime();
+        long[] lastReport = {begin};
+        DatasetInfo[] current = {started};
+        try {
+            DatasetInfo.ImportResult result = importer.run(folder, target, done -> {
+                long now = System.nanoTime();
+                if (now - lastReport[0] >= PROGRESS_EVERY_NANOS) {
+                    lastReport[0] = now;
+                    current[0] = save(current[0].progressed(done, Instant.now()));
+                    double rate = done / ((now - begin) / 1e9);
+                    LOG.infof("data set %s: %d of %d files, %.0f images/s, ETA %.0f s", started.name(), done,
+                            folder.files(), rate, (folder.files() - done) / rate);
+                }
+            });
+            save(current[0].ready(result, Instant.now()));
+            LOG.infof("data set %s: ready, %d train and %d test images of %d classes, %d files skipped, %.1f s",
+                    started.name(), result.images().train(), result.images().test(), result.classes().size(),
+                    result.skipped().size(), (System.nanoTime() - begin) / 1e9);
+        } catch (ImageFolderImport.ImportFailedException e) {
+            fail(current[0], target, e.getMessage(), e.skipped);
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf(e, "data set %s: import failed", started.name());
+            fail(current[0], target, "the import failed: " + e.getMessage(), current[0].skipped());
+        }
+    }
+
+    /** Keeps dataset.json with the reason; removes the records. */
+    private void fail(DatasetInfo info, Path target, String message, List<DatasetInfo.Skipped> skipped) {
+        try {
+            Files.deleteIfExists(target.resolve(Datasets.IMPORTED_TRAIN));
+            Files.deleteIfExists(target.resolve(Datasets.IMPORTED_TEST));
+        } catch (IOException e) {
+            LOG.warnf("data set %s: cannot remove its records: %s", info.name(), e.getMessage());
+        }
+        save(info.failed(message, skipped, Instant.now()));
+        LOG.warnf("data set %s: import failed: %s", info.name(), message);
+    }
+
+    private DatasetInfo save(DatasetInfo info) {
+        try {
+            AtomicFile.write(dir.resolve(info.name()).resolve(INFO), mapper.writerWithDefaultPrettyPrinter()
+                    .writeValueAsBytes(info));
+            return info;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + INFO + " of data set " + info.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<DatasetInfo> read(Path folder) {
+        Path file = folder.resolve(INFO);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(mapper.readValue(file.toFile(), DatasetInfo.class));
+        } catch (IOException e) {
+            LOG.warnf("cannot read %s: %s", file, e.getMessage());
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.resnetservice.datasets;
+
+import static dev.resnetservice.testdata.JobApi.cancel;
+import static dev.resnetservice.testdata.JobApi.home;
+import static dev.resnetservice.testdata.JobApi.submitLong;
+import static dev.resnetservice.testdata.JobApi.waitForEnd;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.resnetservice.testdata.ImageFolders;
+import dev.resnetservice.testdata.TestHome;
+import dev.resnetservice.testdata.TestImages;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(TestHome.class)
+class DatasetResourceTest {
+
+    private static Path folder(String what) throws IOException {
+        return Files.createDirectories(Path.of("target", "image-folders", what + "-" + UUID.randomUUID()))
+                .toAbsolutePath();
+    }
+
+    private static JsonPath importFolder(String name, Path path) {
+        given().contentType("application/json").body(Map.of("name", name, "path", path.toString()))
+                .when().post("/datasets")
+                .then().statusCode(202)
+                .header("Location", endsWith("/datasets/" + name))
+                .body("name", equalTo(name));
+        return awaitImport(name);
+    }
+
+    private static JsonPath awaitImport(String name) {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        while (Instant.now().isBefore(deadline)) {
+            JsonPath info = given().get("/datasets/" + name).then().statusCode(200).extract().jsonPath();
+            if (!"importing".equals(info.getString("state"))) {
+                return info;
+            }
+        }
+        throw new AssertionError("data set " + name + " still importing after 2 minutes");
+    }
+
+    @Test
+    void importsAnImageFolderTrainsOnItAndPredictsItsClassNames() throws IOException {
+        Path root = ImageFolders.flat(folder("colors"), 40, 3);
+        Files.writeString(root.resolve("README.txt"), "not in a class folder");
+        Files.writeString(root.resolve("red").resolve("notes.png"), "not an image");
+
+        JsonPath info = importFolder("colors", root);
+        assertEquals("ready", info.getString("state"), info.prettify());
+        assertEquals(ImageFolders.CLASSES, info.getList("classes.name"));
+        List<Integer> train = info.getList("classes.train");
+        List<Integer> test = info.getList("classes.test");
+        assertEquals(List.of(40, 40, 40), List.of(train.get(0) + test.get(0), train.get(1) + test.get(1),
+                train.get(2) + test.get(2)), "every image of every class; the broken one of red skipped" + info.prettify());
+        assertEquals(120, info.getInt("images.train") + info.getInt("images.test"));
+        assertEquals(List.of("README.txt", "red/notes.png"), info.getList("skipped.file"));
+        List<Float> mean = info.getList("mean");
+        assertEquals(3, mean.size());
+        assertTrue(mean.stream().allMatch(m -> m > 0.2 && m < 0.6), "each colour dominates a third: " + mean);
+        assertTrue(given().get("/datasets").then().statusCode(200).extract().<List<String>>path("name").contains("colors"));
+
+        Map<String, Object> spec = Map.of("epochs", 4, "batchSize", 16, "dataset", Map.of("name", "colors"),
+                "optimizer", Map.of("name", "adam", "lr", 0.001));
+        String id = given().contentType("application/json").body(spec).when().post("/jobs")
+                .then().statusCode(202)
+                .body("spec.dataset.format", equalTo("imagefolder"))
+                .body("spec.normalization.mean", equalTo(info.getList("mean")))
+                .extract().path("id");
+        JsonPath job = waitForEnd(id, Duration.ofMinutes(5));
+        assertEquals("succeeded", job.getString("state"), job.prettify());
+        assertTrue(job.getFloat("history[3].testAccuracy") > 0.9f, job.prettify());
+
+        byte[] red = TestImages.png(ImageFolders.image(2, 50, 30, new Random(99)));
+        given().multiPart("image", "red.png", red, "image/png")
+                .when().post("/predict?model=" + id)
+                .then().statusCode(200)
+                .body("predictions[0].label", equalTo("red"));
+    }
+
+    @Test
+    void aSplitFolderKeepsItsSplitsAndADataSetInUseCannotBeDeleted() throws IOException {
+        importFolder("split", ImageFolders.split(folder("split"), 6, 2, 5));
+        JsonPath info = given().get("/datasets/split").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(6, 6, 6), info.getList("classes.train"));
+        assertEquals(List.of(2, 2, 2), info.getList("classes.test"));
+
+        given().contentType("application/json").body(Map.of("name", "split", "path", folder("again").toString()))
+                .when().post("/datasets")
+                .then().statusCode(409).body("detail", containsString("exists"));
+
+        String blocker = submitLong();
+        Map<String, Object> spec = new HashMap<>(Map.of("epochs", 1, "dataset", Map.of("name", "split")));
+        String id = given().contentType("application/json").body(spec).when().post("/jobs")
+                .then().statusCode(202).extract().path("id");
+        given().delete("/datasets/split")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString(id));
+        cancel(id);
+        cancel(blocker);
+        given().delete("/datasets/split").then().statusCode(204);
+        given().get("/datasets/split").then().statusCode(404);
+        assertFalse(Files.exists(home().resolve("datasets").resolve("split")));
+    }
+
+    @Test
+    void badFoldersAndNamesGetA400NamingTheProblemAndLeaveNothingBehind() throws IOException {
+        Path oneClass = folder("one-class");
+        ImageFolders.flat(oneClass, 3, 1);
+        deleteTree(oneClass.resolve("green"));
+        deleteTree(oneClass.resolve("red"));
+        Path emptyClass = ImageFolders.flat(folder("empty-class"), 3, 1);
+        Files.createDirectories(emptyClass.resolve("yellow"));
+        Path noTest = ImageFolders.split(folder("no-test"), 3, 1, 1);
+        deleteTree(noTest.resolve("test").resolve("red"));
+
+        rejected("one", oneClass, "path", "at least two");
+        rejected("empty", emptyClass, "path", "class 'yellow' is an empty folder");
+        rejected("notest", noTest, "path", "class 'red' has no test images");
+        rejected("outside", Path.of(System.getProperty("java.io.tmpdir")), "path", "resnet.datasets.roots");
+        rejected("missing", Path.of("target", "no-such-folder"), "path", "no folder");
+        rejected("../escape", emptyClass, "name", "not a data set name");
+        rejected("Upper", emptyClass, "name", "not a data set name");
+        for (String name : List.of("one", "empty", "notest", "outside", "missing")) {
+            given().get("/datasets/" + name).then().statusCode(404);
+        }
+        assertFalse(Files.exists(home().resolve("datasets").resolve("escape")));
+    }
+
+    @Test
+    void jobsNamingAMissingDataSetOrAFolderOutsideTheRootsGetA400() {
+        given().contentType("application/json").body(Map.of("dataset", Map.of("name", "nothing-here")))
+                .when().post("/jobs")
+                .then().statusCode(400).body("detail", containsString("dataset.name"));
+        given().contentType("application/json").body(Map.of("dataset", Map.of("path", "/etc")))
+                .when().post("/jobs")
+                .then().statusCode(400).body("detail", containsString("resnet.datasets.roots"));
+        given().contentType("application/json").body(Map.of("dataset", Map.of("format", "imagefolder", "path", "target")))
+                .when().post("/jobs")
+                .then().statusCode(400).body("detail", containsString("POST /datasets"));
+    }
+
+    private static void rejected(String name, Path path, String field, String detail) {
+        given().contentType("application/json").body(Map.of("name", name, "path", path.toString()))
+                .when().post("/datasets")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString(field + ": "))
+                .body("detail", containsString(detail));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+}
