@@ -46,6 +46,10 @@ public interface ResnetConfig {
     @WithDefault("1G")
     MemorySize minFreeDisk();
 
+    /** Request bodies other than data set archives larger than this get 413 (chunked ones without a length, 411). */
+    @WithDefault("10240K")
+    MemorySize maxRequestBody();
+
     /** Tune glibc malloc for libtorch at start-up (see MallocTuning); about 1.3x faster training steps. */
     @WithDefault("true")
     boolean mallocTuning();
@@ -79,9 +83,17 @@ public interface ResnetConfig {
         @WithDefault("16777216")
         long maxImagePixels();
 
-        /** Files one import may hold; a folder with more is refused before any is read. */
+        /** Files one import may hold; a folder or archive with more is refused before any image is read. */
         @WithDefault("200000")
         int maxFiles();
+
+        /** An uploaded archive larger than this gets 413 as it arrives (it sets quarkus.http.limits.max-body-size). */
+        @WithDefault("1G")
+        MemorySize maxUpload();
+
+        /** What an archive may unpack to; past this it is refused while unpacking, so a zip bomb stops early. */
+        @WithDefault("4G")
+        MemorySize maxUnpacked();
     }
 
     interface Jobs {

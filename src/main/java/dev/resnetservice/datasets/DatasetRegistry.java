@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
@@ -46,6 +47,7 @@ public class DatasetRegistry {
     private final JobRepository jobs;
     private final ObjectMapper mapper;
     private final ImageFolderImport importer;
+    private final ArchiveUnpacker unpacker;
     private final int maxFiles;
     private final boolean embedded;
     private final ExecutorService imports = Executors.newSingleThreadExecutor(runnable -> {
@@ -64,6 +66,7 @@ public class DatasetRegistry {
         this.importer = new ImageFolderImport(new ImageDecoder(config.datasets().maxImagePixels(),
                 config.predict().maxSide()));
         this.maxFiles = config.datasets().maxFiles();
+        this.unpacker = new ArchiveUnpacker(config.datasets().maxUnpacked().asLongValue(), maxFiles);
         this.embedded = config.embedded();
     }
 
@@ -102,12 +105,46 @@ public class DatasetRegistry {
 
     /** Checks the folder and its layout now (a 4xx names what is wrong), then imports it in the background. */
     public DatasetInfo importFolder(ImportRequest request) {
-        Path target = dir.resolve(request.name());
-        if (Files.exists(target)) {
-            throw nameTaken(request.name());
-        }
+        requireNameFree(request.name());
         Path source = roots.folder("path", request.path());
         ImageFolder folder = ImageFolder.scan(source, request.testSplit(), request.seed(), maxFiles);
+        return start(request, source.toString(), folder, null);
+    }
+
+    /**
+     * Unpacks an uploaded archive ({@code request.path()} is its file name) next to the data sets,
+     * checks it like a folder, then imports it in the background; the unpacked files go afterwards.
+     */
+    public DatasetInfo importArchive(ImportRequest request, Path archive) throws IOException {
+        requireNameFree(request.name());
+        Path incoming = dir.resolve(".incoming").resolve(request.name() + "-" + UUID.randomUUID());
+        unpacker.unpack(archive, incoming);
+        try {
+            ImageFolder folder = ImageFolder.scan(topFolder(incoming), request.testSplit(), request.seed(), maxFiles);
+            return start(request, "upload " + request.path(), folder, incoming);
+        } catch (RuntimeException e) {
+            ArchiveUnpacker.deleteTree(incoming);
+            throw e;
+        }
+    }
+
+    /** An archive of one folder holding the class folders (zip -r flowers.zip flowers/) is read from inside it. */
+    private static Path topFolder(Path unpacked) throws IOException {
+        try (Stream<Path> entries = Files.list(unpacked)) {
+            List<Path> visible = entries.filter(entry -> !entry.getFileName().toString().startsWith(".")).toList();
+            if (visible.size() == 1 && Files.isDirectory(visible.get(0))) {
+                try (Stream<Path> inside = Files.list(visible.get(0))) {
+                    if (inside.anyMatch(Files::isDirectory)) {
+                        return visible.get(0);
+                    }
+                }
+            }
+        }
+        return unpacked;
+    }
+
+    private DatasetInfo start(ImportRequest request, String source, ImageFolder folder, Path unpacked) {
+        Path target = dir.resolve(request.name());
         try {
             Files.createDirectories(dir);
             Files.createDirectory(target);
@@ -116,10 +153,27 @@ public class DatasetRegistry {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + target + ": " + e.getMessage(), e);
         }
-        DatasetInfo info = save(DatasetInfo.importing(request.name(), request.format(), source.toString(), Instant.now(),
+        DatasetInfo info = save(DatasetInfo.importing(request.name(), request.format(), source, Instant.now(),
                 folder.files()));
-        imports.submit(() -> runImport(info, folder, target));
+        imports.submit(() -> runImport(info, folder, target, unpacked));
         return info;
+    }
+
+    private void requireNameFree(String name) {
+        if (Files.exists(dir.resolve(name))) {
+            throw nameTaken(name);
+        }
+    }
+
+    private static void removeUnpacked(Path unpacked) {
+        if (unpacked == null) {
+            return;
+        }
+        try {
+            ArchiveUnpacker.deleteTree(unpacked);
+        } catch (IOException e) {
+            LOG.warnf("cannot remove the unpacked upload %s: %s", unpacked, e.getMessage());
+        }
     }
 
     private static DatasetConflictException nameTaken(String name) {
@@ -169,7 +223,8 @@ public class DatasetRegistry {
         return download ? datasets.load(spec.path()) : datasets.loadPresent(spec.path());
     }
 
-    private void runImport(DatasetInfo started, ImageFolder folder, Path target) {
+    /** Imports, then removes what an upload unpacked (before the final state, so a client that sees it finds them gone). */
+    private void runImport(DatasetInfo started, ImageFolder folder, Path target, Path unpacked) {
         long begin = System.nanoTime();
         long[] lastReport = {begin};
         DatasetInfo[] current = {started};
@@ -184,14 +239,17 @@ public class DatasetRegistry {
                             folder.files(), rate, (folder.files() - done) / rate);
                 }
             });
+            removeUnpacked(unpacked);
             save(current[0].ready(result, Instant.now()));
             LOG.infof("data set %s: ready, %d train and %d test images of %d classes, %d files skipped, %.1f s",
                     started.name(), result.images().train(), result.images().test(), result.classes().size(),
                     result.skipped().size(), (System.nanoTime() - begin) / 1e9);
         } catch (ImageFolderImport.ImportFailedException e) {
+            removeUnpacked(unpacked);
             fail(current[0], target, e.getMessage(), e.skipped);
         } catch (IOException | RuntimeException e) {
             LOG.errorf(e, "data set %s: import failed", started.name());
+            removeUnpacked(unpacked);
             fail(current[0], target, "the import failed: " + e.getMessage(), current[0].skipped());
         }
     }

@@ -9,8 +9,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import dev.resnetservice.web.InvalidRequestException;
+import java.io.IOException;
 import java.net.URI;
 import java.util.List;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /** Data sets: import an image folder (202, then importing, ready or failed), list, look at, delete. */
 @Path("/datasets")
@@ -37,8 +41,25 @@ public class DatasetResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(ImportRequest request) {
-        DatasetInfo info = registry.importFolder(request);
+        return accepted(registry.importFolder(request));
+    }
+
+    private static Response accepted(DatasetInfo info) {
         return Response.accepted(info).location(URI.create("/datasets/" + info.name())).build();
+    }
+
+    /** multipart/form-data: {@code name}, {@code archive} (.zip or .tar.gz), optional {@code testSplit} and {@code seed}. */
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public Response upload(@RestForm String name, @RestForm("archive") FileUpload archive, @RestForm Double testSplit,
+            @RestForm Long seed) throws IOException {
+        if (archive == null) {
+            throw new InvalidRequestException("archive", "required: the .zip or .tar.gz file of the image folder");
+        }
+        String fileName = archive.fileName() == null || archive.fileName().isBlank() ? "archive" : archive.fileName();
+        DatasetInfo info = registry.importArchive(new ImportRequest(name, null, fileName, testSplit, seed),
+                archive.uploadedFile());
+        return accepted(info);
     }
 
     @DELETE

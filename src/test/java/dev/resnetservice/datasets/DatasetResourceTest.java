@@ -134,7 +134,7 @@ class DatasetResourceTest {
         deleteTree(noTest.resolve("test").resolve("red"));
 
         rejected("one", oneClass, "path", "at least two");
-        rejected("empty", emptyClass, "path", "class 'yellow' is an empty folder");
+        rejected("empty", emptyClass, "path", "class 'yellow' has no images");
         rejected("notest", noTest, "path", "class 'red' has no test images");
         rejected("outside", Path.of(System.getProperty("java.io.tmpdir")), "path", "resnet.datasets.roots");
         rejected("missing", Path.of("target", "no-such-folder"), "path", "no folder");
