@@ -502,10 +502,136 @@ async function makeDefault(name) {
   }
 }
 
+// ---- Data sets: upload an archive, watch its import, look at its classes ---------------------
+
+let datasets = [];
+
+async function refreshDatasets() {
+  try {
+    datasets = await api('GET', '/datasets');
+  } catch (e) {
+    return;
+  }
+  const body = $('#dataset-list tbody');
+  body.replaceChildren();
+  for (const d of datasets) {
+    const row = body.insertRow();
+    row.dataset.dataset = d.name;
+    cell(row, '').append(button(d.name, () => openDataset(d.name), { class: 'link', 'aria-label': `View data set ${d.name}` }));
+    const progress = d.state === 'importing' && d.progress ? ` ${d.progress.done}/${d.progress.total}` : '';
+    cell(row, d.state + progress, `state ${d.state}`).title = d.error || '';
+    cell(row, d.classes.length ? d.classes.length : '–');
+    cell(row, whole(d.images?.train));
+    cell(row, whole(d.images?.test));
+    cell(row, d.skipped.length);
+  }
+  $('#no-datasets').hidden = datasets.length > 0;
+  const select = $('#job-dataset');
+  const chosen = select.value;
+  select.replaceChildren(select.options[0]);
+  for (const d of datasets.filter((x) => x.state === 'ready')) {
+    select.add(new Option(`${d.name} (${d.classes.length} classes)`, d.name));
+  }
+  select.value = datasets.some((d) => d.name === chosen && d.state === 'ready') ? chosen : '';
+  const shown = datasets.find((d) => d.name === shownDataset.name);
+  if (shown && shown.state !== shownDataset.state) openDataset(shown.name);
+  if (datasets.some((d) => d.state === 'importing')) setTimeout(refreshDatasets, 1000);
+}
+
+const shownDataset = { name: null, state: null };
+
+async function openDataset(name) {
+  let d;
+  try {
+    d = await api('GET', `/datasets/${encodeURIComponent(name)}`);
+  } catch (e) {
+    $('#upload-error').textContent = e.message;
+    return;
+  }
+  Object.assign(shownDataset, { name: d.name, state: d.state });
+  $('#dataset-view').hidden = false;
+  $('#dataset-title').textContent = `Data set ${d.name}`;
+  $('#dataset-summary').textContent = d.state === 'ready'
+    ? `${d.source} · mean ${d.mean.join(', ')} · std ${d.std.join(', ')}`
+      + (d.skipped.length ? ` · skipped: ${d.skipped.map((s) => `${s.file} (${s.reason})`).join('; ')}` : '')
+    : `${d.state}${d.error ? `: ${d.error}` : ''}`;
+  const body = $('#dataset-classes tbody');
+  body.replaceChildren();
+  const samples = d.state === 'ready' ? await api('GET', `/datasets/${encodeURIComponent(name)}/samples?perClass=4`)
+    .catch(() => null) : null;
+  d.classes.forEach((c, i) => {
+    const row = body.insertRow();
+    cell(row, c.name);
+    cell(row, whole(c.train));
+    cell(row, whole(c.test));
+    const strip = cell(row, '', 'samples-strip');
+    for (const [k, src] of (samples?.classes[i]?.images || []).entries()) {
+      const img = document.createElement('img');
+      img.src = src;
+      img.alt = `${c.name}, training image ${k + 1}`;
+      strip.append(img);
+    }
+  });
+}
+
+/** XMLHttpRequest, not fetch: only it reports upload progress. Asks for the token like api(). */
+function uploadArchive(form, token) {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', '/datasets');
+    if (token) request.setRequestHeader('Authorization', `Bearer ${token}`);
+    const bar = $('#upload-progress');
+    bar.hidden = false;
+    request.upload.addEventListener('progress', (e) => {
+      if (e.lengthComputable) {
+        bar.value = e.loaded / e.total;
+        $('#upload-status').textContent = `uploading ${Math.round(100 * e.loaded / e.total)} %`;
+      }
+    });
+    request.addEventListener('load', () => {
+      const data = request.responseText ? JSON.parse(request.responseText) : null;
+      if (request.status >= 200 && request.status < 300) resolve(data);
+      else reject(Object.assign(new ApiError(data || { title: request.statusText }), { status: request.status }));
+    });
+    request.addEventListener('error', () => reject(new ApiError({ title: 'upload failed: the connection broke' })));
+    request.send(new FormData(form));
+  });
+}
+
+async function submitUpload(event) {
+  event.preventDefault();
+  const form = event.target;
+  $('#upload-error').textContent = '';
+  let token = sessionStorage.getItem(TOKEN_KEY);
+  for (;;) {
+    try {
+      const d = await uploadArchive(form, token);
+      if (token) sessionStorage.setItem(TOKEN_KEY, token);
+      $('#upload-status').textContent = `importing ${d.name}`;
+      form.reset();
+      await refreshDatasets();
+      openDataset(d.name);
+      return;
+    } catch (e) {
+      if (e.status === 401 && await askToken(token ? 'That token was refused.' : '')) {
+        token = pendingToken;
+        pendingToken = null;
+        continue;
+      }
+      $('#upload-status').textContent = '';
+      $('#upload-error').textContent = e.message;
+      return;
+    } finally {
+      $('#upload-progress').hidden = true;
+    }
+  }
+}
+
 // ---- Start -------------------------------------------------------------------------------------
 
 document.addEventListener('DOMContentLoaded', () => {
   $('#job-form').addEventListener('submit', submitJob);
+  $('#upload-form').addEventListener('submit', submitUpload);
   $('#cancel-job').addEventListener('click', () => jobAction('DELETE', ''));
   $('#resume-job').addEventListener('click', () => jobAction('POST', '/resume'));
   $('#predict-files').addEventListener('change', (e) => classify([...e.target.files]));
@@ -526,6 +652,7 @@ document.addEventListener('DOMContentLoaded', () => {
     if (running && !view.id) openJob(running.id);
   });
   refreshModels();
+  refreshDatasets();
   setInterval(refreshJobs, 5000);
   setInterval(showStatus, 15000);
 });

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.resnetservice.ResnetConfig;
 import dev.resnetservice.data.Datasets;
 import dev.resnetservice.data.ImageDataset;
+import dev.resnetservice.data.ImageStore;
+import dev.resnetservice.data.PngDataUrl;
 import dev.resnetservice.inference.ImageDecoder;
 import dev.resnetservice.jobs.Job;
 import dev.resnetservice.jobs.JobRepository;
 import dev.resnetservice.jobs.JobSpec;
 import dev.resnetservice.storage.AtomicFile;
+import dev.resnetservice.web.InvalidRequestException;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -221,6 +224,28 @@ public class DatasetRegistry {
             return datasets.loadImported(dir.resolve(spec.name()), info.classNames());
         }
         return download ? datasets.load(spec.path()) : datasets.loadPresent(spec.path());
+    }
+
+    /** The first {@code perClass} training images of every class of a ready data set. */
+    public DatasetSamples samples(String name, int perClass) {
+        if (perClass < 1 || perClass > 16) {
+            throw new InvalidRequestException("perClass", "must be between 1 and 16, got " + perClass);
+        }
+        DatasetInfo info = requireReady(name);
+        ImageStore train = datasets.loadImported(dir.resolve(name), info.classNames()).train();
+        List<List<String>> images = new ArrayList<>();
+        info.classes().forEach(c -> images.add(new ArrayList<>()));
+        for (int i = 0; i < train.size(); i++) {
+            List<String> ofClass = images.get(train.label(i));
+            if (ofClass.size() < perClass) {
+                ofClass.add(PngDataUrl.of(train.image(i)));
+            }
+        }
+        List<DatasetSamples.ClassSamples> classes = new ArrayList<>();
+        for (int label = 0; label < images.size(); label++) {
+            classes.add(new DatasetSamples.ClassSamples(info.classNames().get(label), images.get(label)));
+        }
+        return new DatasetSamples(name, classes);
     }
 
     /** Imports, then removes what an upload unpacked (before the final state, so a client that sees it finds them gone). */

@@ -2,11 +2,13 @@ package dev.resnetservice.datasets;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import dev.resnetservice.web.InvalidRequestException;
@@ -36,6 +38,12 @@ public class DatasetResource {
     @Path("/{name}")
     public DatasetInfo get(@PathParam("name") String name) {
         return registry.get(name);
+    }
+
+    @GET
+    @Path("/{name}/samples")
+    public DatasetSamples samples(@PathParam("name") String name, @QueryParam("perClass") @DefaultValue("4") int perClass) {
+        return registry.samples(name, perClass);
     }
 
     @POST

@@ -1,27 +1,19 @@
 package dev.resnetservice.inference;
 
-import dev.resnetservice.data.ImageDataset;
-import dev.resnetservice.datasets.DatasetRegistry;
 import dev.resnetservice.data.DatasetException;
+import dev.resnetservice.data.ImageDataset;
 import dev.resnetservice.data.ImageStore;
+import dev.resnetservice.data.PngDataUrl;
+import dev.resnetservice.datasets.DatasetRegistry;
 import dev.resnetservice.jobs.Job;
 import dev.resnetservice.jobs.JobService;
 import dev.resnetservice.model.Checkpoint;
 import dev.resnetservice.web.InvalidRequestException;
 import dev.resnetservice.web.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.stream.IntStream;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * The seed notebook's figure, live: a job's first test images, their true classes, and what the
@@ -69,32 +61,9 @@ public class SampleService {
             int label = test.label(i);
             Prediction.ClassScore predicted = probabilities == null ? null
                     : PredictService.top(probabilities.get(i), checkpoint.manifest().classes(), 1).get(0);
-            samples.add(new Samples.Sample(i, pngDataUrl(images.get(i)), dataset.classes().get(label), label,
+            samples.add(new Samples.Sample(i, PngDataUrl.of(images.get(i)), dataset.classes().get(label), label,
                     predicted, predicted == null ? null : predicted.index() == label));
         }
         return new Samples(jobId, checkpoint == null ? null : catalog.nameOf(checkpoint), samples);
-    }
-
-    /** A CHW uint8 image as {@code data:image/png;base64,...}. */
-    static String pngDataUrl(byte[] chw) {
-        int side = ImageStore.WIDTH;
-        int plane = side * side;
-        BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
-        for (int p = 0; p < plane; p++) {
-            int rgb = (chw[p] & 0xff) << 16 | (chw[plane + p] & 0xff) << 8 | (chw[2 * plane + p] & 0xff);
-            image.setRGB(p % side, p / side, rgb);
-        }
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
-        // A memory-cached stream: ImageIO.write would spool through a temp file (useCache=true).
-        try (ImageOutputStream out = new MemoryCacheImageOutputStream(png)) {
-            writer.setOutput(out);
-            writer.write(image);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            writer.dispose();
-        }
-        return "data:image/png;base64," + Base64.getEncoder().encodeToString(png.toByteArray());
     }
 }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.resnetservice.data.ImageDataset;
 import dev.resnetservice.data.Cifar10Reader;
+import dev.resnetservice.testdata.Archives;
 import dev.resnetservice.testdata.Browser;
+import dev.resnetservice.testdata.ImageFolders;
 import dev.resnetservice.testdata.TestHome;
 import dev.resnetservice.testdata.TestImages;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +52,28 @@ class WebPageTest {
         if (driver != null) {
             driver.quit();
         }
+    }
+
+    @Test
+    void uploadsAZipOfImagesAndShowsItsClassesWithSamples() throws Exception {
+        Path folder = ImageFolders.flat(Files.createDirectories(Path.of("target", "image-folders",
+                "web-" + UUID.randomUUID())), 6, 21);
+        Path zip = Files.write(folder.resolveSibling(folder.getFileName() + ".zip"),
+                Archives.zip(Archives.files(folder, "colors/")));
+        driver.get(page.toString());
+        driver.findElement(By.id("upload-name")).sendKeys("webcolors");
+        driver.findElement(By.id("upload-archive")).sendKeys(zip.toAbsolutePath().toString());
+        driver.findElement(By.cssSelector("#upload-form button[type=submit]")).click();
+
+        List<WebElement> rows = Browser.waitFor(driver, Duration.ofSeconds(60), d -> {
+            List<WebElement> found = d.findElements(By.cssSelector("#dataset-classes tbody tr"));
+            return found.size() == 3 && found.get(0).findElements(By.tagName("img")).size() == 4 ? found : null;
+        });
+        assertEquals(List.of("blue", "green", "red"), rows.stream()
+                .map(row -> row.findElement(By.tagName("td")).getText()).toList());
+        Browser.waitFor(driver, Duration.ofSeconds(10), d -> d.findElement(By.cssSelector(
+                "#dataset-list tbody tr[data-dataset=webcolors] td.state")).getText().equals("ready"));
+        assertTrue(driver.findElement(By.id("job-dataset")).getText().contains("webcolors (3 classes)"));
     }
 
     @Test
