@@ -70,6 +70,10 @@ public interface ResnetConfig {
         /** Where the official archive is fetched from; a mirror must serve the same bytes (size and MD5 are checked). */
         @WithDefault("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz")
         URI url();
+
+        /** Where CIFAR-100's binary archive is fetched from; the same checks. */
+        @WithDefault("https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz")
+        URI cifar100Url();
     }
 
     interface DatasetImports {

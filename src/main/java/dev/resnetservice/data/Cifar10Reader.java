@@ -38,28 +38,48 @@ public final class Cifar10Reader {
     }
 
     public static ImageDataset read(Path folder) {
-        if (!Files.exists(folder)) {
-            throw new DatasetException(
-                    "missing folder " + folder + ": fill it with the CIFAR-10 binary files from " + ARCHIVE_URL);
-        }
-        if (!Files.isDirectory(folder)) {
-            throw new DatasetException(
-                    folder + " is not a folder: expected one holding the CIFAR-10 binary files from " + ARCHIVE_URL);
-        }
-        ImageStore train = readSplit(folder, TRAIN_FILES, CLASS_COUNT);
-        ImageStore test = readSplit(folder, List.of(TEST_FILE), CLASS_COUNT);
-        return new ImageDataset(train, test, readClasses(folder.resolve(META_FILE)));
+        requireFolder(folder, CifarArchive.CIFAR10);
+        Layout layout = new Layout(1, 0, CLASS_COUNT);
+        ImageStore train = readSplit(folder, TRAIN_FILES, layout);
+        ImageStore test = readSplit(folder, List.of(TEST_FILE), layout);
+        return new ImageDataset(train, test, readClasses(folder.resolve(META_FILE), CLASS_COUNT, STANDARD_CLASSES));
     }
 
     /**
-     * Records in this layout from {@code names} under {@code folder}, labels below {@code classes}.
-     * Sizes every file first so that the split lands in one array, with no per-image objects.
+     * Where a record's label is: {@code labelBytes} before the 3,072 pixel bytes, the one at
+     * {@code labelIndex} counted, below {@code classes}.
      */
-    public static ImageStore readSplit(Path folder, List<String> names, int classes) {
+    public record Layout(int labelBytes, int labelIndex, int classes) {
+        /** An imported data set's records: CIFAR-10's, with its own class count. */
+        public static Layout imported(int classes) {
+            return new Layout(1, 0, classes);
+        }
+
+        int recordBytes() {
+            return labelBytes + ImageStore.IMAGE_BYTES;
+        }
+    }
+
+    static void requireFolder(Path folder, CifarArchive archive) {
+        if (!Files.exists(folder)) {
+            throw new DatasetException("missing folder " + folder + ": fill it with the " + archive.title()
+                    + " binary files from " + archive.url());
+        }
+        if (!Files.isDirectory(folder)) {
+            throw new DatasetException(folder + " is not a folder: expected one holding the " + archive.title()
+                    + " binary files from " + archive.url());
+        }
+    }
+
+    /**
+     * Records in this layout from {@code names} under {@code folder}. Sizes every file first so that
+     * the split lands in one array, with no per-image objects.
+     */
+    public static ImageStore readSplit(Path folder, List<String> names, Layout layout) {
         long[] counts = new long[names.size()];
         long total = 0;
         for (int i = 0; i < counts.length; i++) {
-            counts[i] = recordCount(folder, folder.resolve(names.get(i)));
+            counts[i] = recordCount(folder, folder.resolve(names.get(i)), layout.recordBytes());
             total += counts[i];
         }
         if (total > MAX_RECORDS) {
@@ -70,13 +90,13 @@ public final class Cifar10Reader {
         byte[] labels = new byte[(int) total];
         int first = 0;
         for (int i = 0; i < counts.length; i++) {
-            copyRecords(folder.resolve(names.get(i)), (int) counts[i], pixels, labels, first, classes);
+            copyRecords(folder.resolve(names.get(i)), (int) counts[i], pixels, labels, first, layout);
             first += (int) counts[i];
         }
         return new ImageStore(pixels, labels);
     }
 
-    private static long recordCount(Path folder, Path file) {
+    private static long recordCount(Path folder, Path file, int recordBytes) {
         if (!Files.isRegularFile(file)) {
             throw new DatasetException(
                     "missing " + file + ": fill " + folder + " with the binary files of CIFAR-10 (" + ARCHIVE_URL
@@ -89,42 +109,46 @@ public final class Cifar10Reader {
             throw unreadable(file, e);
         }
         if (bytes == 0) {
-            throw new DatasetException(format("%s: empty, expected records of %,d bytes (1 label byte + %,d pixel bytes)",
-                    file, RECORD_BYTES, ImageStore.IMAGE_BYTES));
+            throw new DatasetException(format("%s: empty, expected records of %,d bytes (%d label byte(s) + %,d pixel bytes)",
+                    file, recordBytes, recordBytes - ImageStore.IMAGE_BYTES, ImageStore.IMAGE_BYTES));
         }
-        if (bytes % RECORD_BYTES != 0) {
-            throw new DatasetException(format("%s: %,d bytes is not a multiple of %,d (1 label byte + %,d pixel bytes per record)",
-                    file, bytes, RECORD_BYTES, ImageStore.IMAGE_BYTES));
+        if (bytes % recordBytes != 0) {
+            throw new DatasetException(format("%s: %,d bytes is not a multiple of %,d (%d label byte(s) + %,d pixel bytes"
+                    + " per record)", file, bytes, recordBytes, recordBytes - ImageStore.IMAGE_BYTES, ImageStore.IMAGE_BYTES));
         }
-        return bytes / RECORD_BYTES;
+        return bytes / recordBytes;
     }
 
-    private static void copyRecords(Path file, int count, byte[] pixels, byte[] labels, int first, int classes) {
+    private static void copyRecords(Path file, int count, byte[] pixels, byte[] labels, int first, Layout layout) {
+        int recordBytes = layout.recordBytes();
+        int classes = layout.classes();
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw unreadable(file, e);
         }
-        if (bytes.length != count * RECORD_BYTES) {
+        if (bytes.length != count * recordBytes) {
             throw new DatasetException(format("%s: changed while being read, %,d bytes instead of %,d",
-                    file, bytes.length, count * RECORD_BYTES));
+                    file, bytes.length, count * recordBytes));
         }
         for (int record = 0; record < count; record++) {
-            int at = record * RECORD_BYTES;
-            int label = Byte.toUnsignedInt(bytes[at]);
+            int at = record * recordBytes;
+            int label = Byte.toUnsignedInt(bytes[at + layout.labelIndex()]);
             if (label >= classes) {
                 throw new DatasetException(format("%s: record %d has label %d, expected 0..%d",
                         file, record, label, classes - 1));
             }
             labels[first + record] = (byte) label;
-            System.arraycopy(bytes, at + 1, pixels, (first + record) * ImageStore.IMAGE_BYTES, ImageStore.IMAGE_BYTES);
+            System.arraycopy(bytes, at + layout.labelBytes(), pixels, (first + record) * ImageStore.IMAGE_BYTES,
+                    ImageStore.IMAGE_BYTES);
         }
     }
 
-    private static List<String> readClasses(Path meta) {
-        if (!Files.exists(meta)) {
-            return STANDARD_CLASSES;
+    /** Class names, one a line (blank lines ignored); {@code defaults} when the file is missing, if given. */
+    static List<String> readClasses(Path meta, int count, List<String> defaults) {
+        if (!Files.exists(meta) && defaults != null) {
+            return defaults;
         }
         List<String> names;
         try {
@@ -135,9 +159,9 @@ public final class Cifar10Reader {
         } catch (IOException e) {
             throw unreadable(meta, e);
         }
-        if (names.size() != CLASS_COUNT) {
+        if (names.size() != count) {
             throw new DatasetException(format("%s: %d class names, expected %d (one a line, blank lines ignored)",
-                    meta, names.size(), CLASS_COUNT));
+                    meta, names.size(), count));
         }
         return names;
     }

@@ -7,12 +7,13 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Finds a job's data: a folder it names, or the home folder's CIFAR-10, fetched on first use
- * when downloads are allowed. The last data set read stays in memory, since jobs mostly train
- * on the same one.
+ * Finds a job's data: a CIFAR folder it names, the home folder's CIFAR-10 or CIFAR-100 (fetched on
+ * first use when downloads are allowed), or an imported data set's records. The last data set read
+ * stays in memory, since jobs mostly train on the same one.
  */
 @ApplicationScoped
 public class Datasets {
@@ -23,60 +24,53 @@ public class Datasets {
 
     private final Path datasetsDir;
     private final boolean download;
-    private final URI url;
+    private final Map<CifarArchive, URI> urls;
     private String cachedKey;
     private ImageDataset cached;
 
     public Datasets(ResnetConfig config) {
         this.datasetsDir = config.home().toAbsolutePath().normalize().resolve("datasets");
         this.download = config.dataset().download();
-        this.url = config.dataset().url();
+        this.urls = Map.of(CifarArchive.CIFAR10, config.dataset().url(),
+                CifarArchive.CIFAR100, config.dataset().cifar100Url());
     }
 
-    public Path defaultFolder() {
-        return datasetsDir.resolve(Cifar10Reader.FOLDER_NAME);
+    public Path defaultFolder(CifarArchive archive) {
+        return datasetsDir.resolve(archive.folder());
     }
 
     /**
      * Fails fast, at submit time, for data that cannot be had: a named folder that is missing, or
      * no default data with downloads off.
      */
-    public void checkAvailable(String path) {
+    public void checkAvailable(CifarArchive archive, String path) {
         if (path != null) {
-            Path folder = Path.of(path);
-            if (!Files.isDirectory(folder)) {
-                throw new DatasetException("no folder " + path
-                        + ": dataset.path must name a folder with the CIFAR-10 binary files");
+            if (!Files.isDirectory(Path.of(path))) {
+                throw new DatasetException("no folder " + path + ": dataset.path must name a folder with the "
+                        + archive.title() + " binary files");
             }
-        } else if (!Files.isDirectory(defaultFolder()) && !download) {
-            throw new DatasetException(missingMessage());
+        } else if (!Files.isDirectory(defaultFolder(archive)) && !download) {
+            throw new DatasetException(missingMessage(archive));
         }
     }
 
     /** Reads the data (downloading the default data set first when it is missing and allowed). */
-    public synchronized ImageDataset load(String path) {
-        Path folder = folder(path);
-        if (path == null && !folder.toString().equals(cachedKey) && !Files.isRegularFile(folder.resolve(Cifar10Reader.TEST_FILE))) {
+    public synchronized ImageDataset load(CifarArchive archive, String path, boolean coarse) {
+        Path folder = folder(archive, path);
+        if (path == null && !key(folder, coarse).equals(cachedKey)
+                && !Files.isRegularFile(folder.resolve(archive.required().get(archive.required().size() - 1)))) {
             if (!download) {
-                throw new DatasetException(missingMessage());
+                throw new DatasetException(missingMessage(archive));
             }
-            new Cifar10Downloader(url, Cifar10Downloader.ARCHIVE_MD5, Cifar10Downloader.ARCHIVE_BYTES)
-                    .download(datasetsDir);
+            URI url = urls.get(archive);
+            new CifarDownloader(archive.at(url, archive.md5(), archive.bytes())).download(datasetsDir);
         }
-        return read(folder);
+        return read(archive, folder, coarse);
     }
 
     /** Reads the data only if it is on disk: for looking at a job's images, never a reason to download. */
-    public synchronized ImageDataset loadPresent(String path) {
-        return read(folder(path));
-    }
-
-    private Path folder(String path) {
-        return path == null ? defaultFolder() : Path.of(path).toAbsolutePath().normalize();
-    }
-
-    private ImageDataset read(Path folder) {
-        return cache(folder.toString(), () -> Cifar10Reader.read(folder));
+    public synchronized ImageDataset loadPresent(CifarArchive archive, String path, boolean coarse) {
+        return read(archive, folder(archive, path), coarse);
     }
 
     /**
@@ -91,8 +85,22 @@ public class Datasets {
         } catch (IOException e) {
             throw new DatasetException("the data set in " + folder + " has no " + IMPORTED_TRAIN + ": import it again", e);
         }
-        return cache(key, () -> new ImageDataset(Cifar10Reader.readSplit(folder, List.of(IMPORTED_TRAIN), classes.size()),
-                Cifar10Reader.readSplit(folder, List.of(IMPORTED_TEST), classes.size()), classes));
+        Cifar10Reader.Layout layout = Cifar10Reader.Layout.imported(classes.size());
+        return cache(key, () -> new ImageDataset(Cifar10Reader.readSplit(folder, List.of(IMPORTED_TRAIN), layout),
+                Cifar10Reader.readSplit(folder, List.of(IMPORTED_TEST), layout), classes));
+    }
+
+    private Path folder(CifarArchive archive, String path) {
+        return path == null ? defaultFolder(archive) : Path.of(path).toAbsolutePath().normalize();
+    }
+
+    private static String key(Path folder, boolean coarse) {
+        return folder + (coarse ? "#coarse" : "");
+    }
+
+    private ImageDataset read(CifarArchive archive, Path folder, boolean coarse) {
+        return cache(key(folder, coarse), () -> archive == CifarArchive.CIFAR100 ? Cifar100Reader.read(folder, coarse)
+                : Cifar10Reader.read(folder));
     }
 
     private ImageDataset cache(String key, Supplier<ImageDataset> read) {
@@ -104,8 +112,9 @@ public class Datasets {
         return cached;
     }
 
-    private String missingMessage() {
-        return "no CIFAR-10 data in " + defaultFolder() + " and downloads are off (resnet.dataset.download=false):"
-                + " fill that folder with the files of " + url + " or allow downloads";
+    private String missingMessage(CifarArchive archive) {
+        return "no " + archive.title() + " data in " + defaultFolder(archive) + " and downloads are off"
+                + " (resnet.dataset.download=false): fill that folder with the files of " + urls.get(archive)
+                + " or allow downloads";
     }
 }

@@ -2,6 +2,7 @@ package dev.resnetservice.datasets;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.resnetservice.ResnetConfig;
+import dev.resnetservice.data.CifarArchive;
 import dev.resnetservice.data.Datasets;
 import dev.resnetservice.data.ImageDataset;
 import dev.resnetservice.data.ImageStore;
@@ -223,7 +224,9 @@ public class DatasetRegistry {
             DatasetInfo info = requireReady(spec.name());
             return datasets.loadImported(dir.resolve(spec.name()), info.classNames());
         }
-        return download ? datasets.load(spec.path()) : datasets.loadPresent(spec.path());
+        CifarArchive archive = CifarArchive.of(spec.format());
+        boolean coarse = "coarse".equals(spec.labels());
+        return download ? datasets.load(archive, spec.path(), coarse) : datasets.loadPresent(archive, spec.path(), coarse);
     }
 
     /** The first {@code perClass} training images of every class of a ready data set. */

@@ -1,6 +1,7 @@
 package dev.resnetservice.jobs;
 
 import dev.resnetservice.ResnetConfig;
+import dev.resnetservice.data.CifarArchive;
 import dev.resnetservice.data.DatasetException;
 import dev.resnetservice.data.Datasets;
 import dev.resnetservice.datasets.DatasetInfo;
@@ -97,7 +98,7 @@ public class JobService implements JobUpdates {
                 roots.folder("dataset.path", spec.dataset().path());
             }
             try {
-                datasets.checkAvailable(spec.dataset().path());
+                datasets.checkAvailable(CifarArchive.of(spec.dataset().format()), spec.dataset().path());
             } catch (DatasetException e) {
                 throw new InvalidSpecException("dataset.path", e.getMessage());
             }

@@ -39,6 +39,8 @@ public record JobSpec(
         NormalizationSpec normalization) {
 
     public static final String CIFAR10_BINARY = "cifar10-binary";
+    public static final String CIFAR100_BINARY = "cifar100-binary";
+    private static final List<String> CIFAR_FORMATS = List.of(CIFAR10_BINARY, CIFAR100_BINARY);
     public static final Map<String, TrainingRecipe> RECIPES = Map.of("seed", TrainingRecipe.seed(),
             "fast", TrainingRecipe.fast());
     private static final List<String> OPTIMIZERS = List.of(TrainingRecipe.ADAM, TrainingRecipe.ADAMW,
@@ -48,7 +50,7 @@ public record JobSpec(
      * Where the images come from: {@code name}, a data set of GET /datasets, or {@code path}, a
      * folder of CIFAR-10 binary files; neither means the home folder's CIFAR-10.
      */
-    public record DatasetSpec(String format, String path, String name) {
+    public record DatasetSpec(String format, String path, String name, String labels) {
         public DatasetSpec {
             if (name != null) {
                 if (path != null) {
@@ -60,11 +62,20 @@ public record JobSpec(
                 }
             } else {
                 format = Objects.requireNonNullElse(format, CIFAR10_BINARY);
-                if (!CIFAR10_BINARY.equals(format)) {
+                if (!CIFAR_FORMATS.contains(format)) {
                     throw new InvalidSpecException("dataset.format", "'" + format + "' is read from a data set: import"
-                            + " the folder with POST /datasets, then name it in dataset.name; a path must hold "
-                            + CIFAR10_BINARY + " files");
+                            + " the folder with POST /datasets, then name it in dataset.name; a path holds one of "
+                            + CIFAR_FORMATS);
                 }
+            }
+            if (CIFAR100_BINARY.equals(format)) {
+                labels = Objects.requireNonNullElse(labels, "fine");
+                if (!List.of("fine", "coarse").contains(labels)) {
+                    throw new InvalidSpecException("dataset.labels", "'" + labels + "': expected fine (100 classes)"
+                            + " or coarse (20 super-classes)");
+                }
+            } else if (labels != null) {
+                throw new InvalidSpecException("dataset.labels", "only for " + CIFAR100_BINARY);
             }
             if (path != null && path.isBlank()) {
                 throw new InvalidSpecException("dataset.path", "must not be blank; leave it out for the default");
@@ -196,7 +207,7 @@ public record JobSpec(
                     + RECIPES.keySet().stream().sorted().toList());
         }
         model = Objects.requireNonNullElse(model, preset.architecture().id());
-        dataset = Objects.requireNonNullElseGet(dataset, () -> new DatasetSpec(null, null, null));
+        dataset = Objects.requireNonNullElseGet(dataset, () -> new DatasetSpec(null, null, null, null));
         epochs = Objects.requireNonNullElse(epochs, preset.epochs());
         batchSize = Objects.requireNonNullElse(batchSize, preset.batchSize());
         seed = Objects.requireNonNullElse(seed, preset.randomSeed());
@@ -248,7 +259,7 @@ public record JobSpec(
 
     /** This spec on a named data set: its format, and its statistics unless the spec gave some. */
     public JobSpec onDataset(String format, Normalization statistics) {
-        return new JobSpec(recipe, model, new DatasetSpec(format, null, dataset.name()), epochs, batchSize, optimizer,
+        return new JobSpec(recipe, model, new DatasetSpec(format, null, dataset.name(), null), epochs, batchSize, optimizer,
                 schedule, augment, labelSmoothing, tta, seed, device, limitTrain, limitTest, checkpoints, maxAttempts,
                 normalization != null ? normalization : NormalizationSpec.of(statistics));
     }

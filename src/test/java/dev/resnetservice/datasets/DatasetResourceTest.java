@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.resnetservice.testdata.ImageFolders;
+import dev.resnetservice.testdata.SyntheticCifar100;
 import dev.resnetservice.testdata.TestHome;
 import dev.resnetservice.testdata.TestImages;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -157,6 +158,25 @@ class DatasetResourceTest {
         given().contentType("application/json").body(Map.of("dataset", Map.of("format", "imagefolder", "path", "target")))
                 .when().post("/jobs")
                 .then().statusCode(400).body("detail", containsString("POST /datasets"));
+    }
+
+    @Test
+    void trainsOnCifar100WithItsTwentySuperClasses() throws IOException {
+        Path folder = SyntheticCifar100.write(folder("cifar100").resolve("cifar-100-binary"), 200, 40, 9);
+        Map<String, Object> spec = Map.of("epochs", 1, "batchSize", 50, "dataset",
+                Map.of("format", "cifar100-binary", "path", folder.toString(), "labels", "coarse"));
+        String id = given().contentType("application/json").body(spec).when().post("/jobs")
+                .then().statusCode(202).body("spec.dataset.labels", equalTo("coarse")).extract().path("id");
+        JsonPath job = waitForEnd(id, Duration.ofMinutes(5));
+        assertEquals("succeeded", job.getString("state"), job.prettify());
+        JsonPath answer = given().multiPart("image", "x.png", TestImages.png(ImageFolders.image(0, 32, 32, new Random(1))),
+                "image/png").when().post("/predict?model=" + id + "&topk=20").then().statusCode(200).extract().jsonPath();
+        assertEquals(20, answer.getList("predictions[0].top").size());
+        assertTrue(answer.getString("predictions[0].label").startsWith("coarse_"), answer.prettify());
+
+        given().contentType("application/json").body(Map.of("dataset", Map.of("labels", "coarse")))
+                .when().post("/jobs")
+                .then().statusCode(400).body("detail", containsString("dataset.labels: only for cifar100-binary"));
     }
 
     private static void rejected(String name, Path path, String field, String detail) {

@@ -31,9 +31,14 @@ public final class ServiceClient {
 
     /** POST /jobs; the answer whatever its status. */
     public HttpResponse<String> post(URI base, Map<String, Object> spec) {
+        return post(base.resolve("/jobs"), (Object) spec);
+    }
+
+    /** POSTs {@code body} as JSON; the answer whatever its status. */
+    public HttpResponse<String> post(URI uri, Object body) {
         try {
-            return send(HttpRequest.newBuilder(base.resolve("/jobs")).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(spec))));
+            return send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -39,17 +41,27 @@ public final class SyntheticCifar10 {
                     + trainCount + " and " + testCount);
         }
         SplittableRandom random = new SplittableRandom(seed);
+        return writeRecords(folder, records(0, trainCount, random), records(0, testCount, random),
+                Cifar10Reader.STANDARD_CLASSES);
+    }
+
+    /**
+     * Writes records (label byte, 3,072 CHW pixel bytes each) in CIFAR-10's layout: the train
+     * records in five contiguous files, the test file and the class names; returns the folder.
+     */
+    public static Path writeRecords(Path folder, byte[] train, byte[] test, List<String> classes) {
+        int trainCount = train.length / Cifar10Reader.RECORD_BYTES;
         try {
             Files.createDirectories(folder);
             int files = Cifar10Reader.TRAIN_FILES.size();
             for (int f = 0; f < files; f++) {
-                int from = (int) ((long) trainCount * f / files);
-                int to = (int) ((long) trainCount * (f + 1) / files);
-                Files.write(folder.resolve(Cifar10Reader.TRAIN_FILES.get(f)), records(from, to, random));
+                int from = (int) ((long) trainCount * f / files) * Cifar10Reader.RECORD_BYTES;
+                int to = (int) ((long) trainCount * (f + 1) / files) * Cifar10Reader.RECORD_BYTES;
+                Files.write(folder.resolve(Cifar10Reader.TRAIN_FILES.get(f)), Arrays.copyOfRange(train, from, to));
             }
-            Files.write(folder.resolve(Cifar10Reader.TEST_FILE), records(0, testCount, random));
-            Files.writeString(folder.resolve(Cifar10Reader.META_FILE),
-                    String.join("\n", Cifar10Reader.STANDARD_CLASSES) + "\n", StandardCharsets.UTF_8);
+            Files.write(folder.resolve(Cifar10Reader.TEST_FILE), test);
+            Files.writeString(folder.resolve(Cifar10Reader.META_FILE), String.join("\n", classes) + "\n",
+                    StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

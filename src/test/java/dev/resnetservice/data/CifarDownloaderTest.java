@@ -31,7 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class Cifar10DownloaderTest {
+class CifarDownloaderTest {
 
     private static final String PREFIX = Cifar10Reader.FOLDER_NAME + "/";
 
@@ -59,7 +59,7 @@ class Cifar10DownloaderTest {
             addSymlink(tar, PREFIX + "data_batch_1.bin", "/etc/passwd");
         });
 
-        Path folder = Cifar10Downloader.extract(archive, datasets);
+        Path folder = CifarDownloader.extract(CifarArchive.CIFAR10, archive, datasets);
 
         assertEquals(datasets.resolve(Cifar10Reader.FOLDER_NAME), folder);
         Set<Path> expected = Cifar10Reader.MEMBERS.stream().map(folder::resolve).collect(Collectors.toSet());
@@ -76,7 +76,7 @@ class Cifar10DownloaderTest {
         Path archive = archive(tar -> addMembers(tar, List.of("data_batch_1.bin", "data_batch_2.bin",
                 "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin", "batches.meta.txt")));
 
-        DatasetException e = assertThrows(DatasetException.class, () -> Cifar10Downloader.extract(archive, datasets));
+        DatasetException e = assertThrows(DatasetException.class, () -> CifarDownloader.extract(CifarArchive.CIFAR10, archive, datasets));
 
         assertTrue(e.getMessage().contains(archive + ": no " + PREFIX + "test_batch.bin"), e.getMessage());
         assertEquals(Set.of(), filesUnder(dir.resolve("home")));
@@ -85,8 +85,8 @@ class Cifar10DownloaderTest {
     @Test
     void verifyMd5AcceptsTheFilesDigestInEitherCase() throws Exception {
         Path archive = archive(tar -> addMembers(tar, Cifar10Reader.MEMBERS));
-        Cifar10Downloader.verifyMd5(archive, md5(archive));
-        Cifar10Downloader.verifyMd5(archive, md5(archive).toUpperCase());
+        CifarDownloader.verifyMd5(archive, md5(archive));
+        CifarDownloader.verifyMd5(archive, md5(archive).toUpperCase());
     }
 
     @Test
@@ -94,7 +94,7 @@ class Cifar10DownloaderTest {
         Path archive = archive(tar -> addMembers(tar, Cifar10Reader.MEMBERS));
         String wrong = "0".repeat(32);
 
-        DatasetException e = assertThrows(DatasetException.class, () -> Cifar10Downloader.verifyMd5(archive, wrong));
+        DatasetException e = assertThrows(DatasetException.class, () -> CifarDownloader.verifyMd5(archive, wrong));
 
         assertTrue(e.getMessage().contains(archive + ": MD5 " + md5(archive) + ", expected " + wrong), e.getMessage());
     }
@@ -103,7 +103,7 @@ class Cifar10DownloaderTest {
     void downloadsFromFileUriVerifiesAndUnpacks() throws Exception {
         Path archive = archive(tar -> addMembers(tar, Cifar10Reader.MEMBERS));
 
-        Path folder = new Cifar10Downloader(archive.toUri(), md5(archive), Files.size(archive)).download(datasets);
+        Path folder = new CifarDownloader(CifarArchive.CIFAR10.at(archive.toUri(), md5(archive), Files.size(archive))).download(datasets);
 
         assertEquals(10, Cifar10Reader.read(folder).test().size());
         assertEquals(Set.of(folder), Files.list(datasets).collect(Collectors.toSet()), "no temporary files left");
@@ -112,7 +112,7 @@ class Cifar10DownloaderTest {
     @Test
     void downloadWithWrongMd5FailsAndLeavesNoFiles() throws Exception {
         Path archive = archive(tar -> addMembers(tar, Cifar10Reader.MEMBERS));
-        Cifar10Downloader downloader = new Cifar10Downloader(archive.toUri(), "1".repeat(32), Files.size(archive));
+        CifarDownloader downloader = new CifarDownloader(CifarArchive.CIFAR10.at(archive.toUri(), "1".repeat(32), Files.size(archive)));
 
         DatasetException e = assertThrows(DatasetException.class, () -> downloader.download(datasets));
 
@@ -124,7 +124,7 @@ class Cifar10DownloaderTest {
     void downloadWithWrongSizeFailsNamingBothSizes() throws Exception {
         Path archive = archive(tar -> addMembers(tar, Cifar10Reader.MEMBERS));
         long size = Files.size(archive);
-        Cifar10Downloader downloader = new Cifar10Downloader(archive.toUri(), md5(archive), size + 1);
+        CifarDownloader downloader = new CifarDownloader(CifarArchive.CIFAR10.at(archive.toUri(), md5(archive), size + 1));
 
         DatasetException e = assertThrows(DatasetException.class, () -> downloader.download(datasets));
 
@@ -152,7 +152,7 @@ class Cifar10DownloaderTest {
         server.start();
         try {
             URI uri = URI.create("http://localhost:" + server.getAddress().getPort() + "/moved");
-            Path folder = new Cifar10Downloader(uri, md5(archive), body.length).download(datasets);
+            Path folder = new CifarDownloader(CifarArchive.CIFAR10.at(uri, md5(archive), body.length)).download(datasets);
             assertEquals(25, Cifar10Reader.read(folder).train().size());
         } finally {
             server.stop(0);
@@ -166,7 +166,7 @@ class Cifar10DownloaderTest {
             closedPort = socket.getLocalPort();
         }
         URI uri = URI.create("http://localhost:" + closedPort + "/cifar-10-binary.tar.gz");
-        Cifar10Downloader downloader = new Cifar10Downloader(uri, "0".repeat(32), 1);
+        CifarDownloader downloader = new CifarDownloader(CifarArchive.CIFAR10.at(uri, "0".repeat(32), 1));
 
         DatasetException e = assertThrows(DatasetException.class, () -> downloader.download(datasets));
 

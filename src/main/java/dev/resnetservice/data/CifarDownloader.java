@@ -1,10 +1,5 @@
 package dev.resnetservice.data;
 
-import static dev.resnetservice.data.Cifar10Reader.ARCHIVE_URL;
-import static dev.resnetservice.data.Cifar10Reader.BATCH_FILES;
-import static dev.resnetservice.data.Cifar10Reader.FOLDER_NAME;
-import static dev.resnetservice.data.Cifar10Reader.MEMBERS;
-
 import dev.resnetservice.storage.AtomicFile;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -34,67 +29,57 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.jboss.logging.Logger;
 
 /**
- * Fetches the CIFAR-10 binary archive, checks its size and MD5, and unpacks the files that
- * {@link Cifar10Reader} reads into {@code <datasets>/cifar-10-batches-bin}.
+ * Fetches a CIFAR binary archive, checks its size and MD5, and unpacks the files the readers use
+ * into {@code <datasets>/<its folder>}.
  */
-public final class Cifar10Downloader {
+public final class CifarDownloader {
 
-    public static final long ARCHIVE_BYTES = 170_052_171L;
-    public static final String ARCHIVE_MD5 = "c32a1d4ab5d03f1284b67883e8d87530";
-
-    private static final Logger LOG = Logger.getLogger(Cifar10Downloader.class);
+    private static final Logger LOG = Logger.getLogger(CifarDownloader.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     // Bounds the wait for the response headers only; the body may take minutes on a slow link.
     private static final Duration RESPONSE_TIMEOUT = Duration.ofMinutes(1);
     private static final long PROGRESS_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
-    // The largest real member is 30,730,000 bytes; anything far bigger is not CIFAR-10 and must not fill the disk.
-    private static final long MAX_MEMBER_BYTES = 64L << 20;
-    // Entry name -> our own file name: an archive's names are only compared, never turned into paths.
-    private static final Map<String, String> MEMBER_BY_ENTRY = MEMBERS.stream()
-            .collect(Collectors.toUnmodifiableMap(member -> FOLDER_NAME + "/" + member, Function.identity()));
 
+    private final CifarArchive archive;
     private final URI uri;
     private final String expectedMd5;
     private final long expectedBytes;
 
-    /** {@code uri} is http(s) or, for tests and offline mirrors, file. */
-    public Cifar10Downloader(URI uri, String expectedMd5, long expectedBytes) {
+    /** {@code archive.url()} is http(s) or, for tests and offline mirrors, file. */
+    public CifarDownloader(CifarArchive archive) {
+        URI uri = archive.url();
         if (!List.of("http", "https", "file").contains(uri.getScheme())) {
             throw new IllegalArgumentException("uri must be http, https or file, got " + uri);
         }
-        if (!expectedMd5.matches("[0-9a-fA-F]{32}")) {
-            throw new IllegalArgumentException("expectedMd5 must be 32 hex digits, got " + expectedMd5);
+        if (!archive.md5().matches("[0-9a-fA-F]{32}")) {
+            throw new IllegalArgumentException("expectedMd5 must be 32 hex digits, got " + archive.md5());
         }
-        if (expectedBytes < 1) {
-            throw new IllegalArgumentException("expectedBytes must be positive, got " + expectedBytes);
+        if (archive.bytes() < 1) {
+            throw new IllegalArgumentException("expectedBytes must be positive, got " + archive.bytes());
         }
+        this.archive = archive;
         this.uri = uri;
-        this.expectedMd5 = expectedMd5.toLowerCase(Locale.ROOT);
-        this.expectedBytes = expectedBytes;
+        this.expectedMd5 = archive.md5().toLowerCase(Locale.ROOT);
+        this.expectedBytes = archive.bytes();
     }
 
-    /** The archive published by the dataset's authors. */
-    public static Cifar10Downloader official() {
-        return new Cifar10Downloader(URI.create(ARCHIVE_URL), ARCHIVE_MD5, ARCHIVE_BYTES);
-    }
-
-    /** Downloads, verifies and unpacks the archive; returns {@code <datasetsDir>/cifar-10-batches-bin}. */
+    /** Downloads, verifies and unpacks the archive; returns {@code <datasetsDir>/<its folder>}. */
     public Path download(Path datasetsDir) {
-        Path folder = datasetsDir.resolve(FOLDER_NAME);
-        Path archive;
+        Path folder = datasetsDir.resolve(archive.folder());
+        Path file;
         try {
             Files.createDirectories(datasetsDir);
-            archive = Files.createTempFile(datasetsDir, "cifar-10-binary.tar.gz.", ".part");
+            file = Files.createTempFile(datasetsDir, archive.folder() + ".tar.gz.", ".part");
         } catch (IOException e) {
             throw new DatasetException("cannot write to " + datasetsDir + " (" + e + ")", e);
         }
         try {
-            fetch(archive, folder);
-            verifySize(archive);
-            verifyMd5(archive, expectedMd5);
-            return extract(archive, datasetsDir);
+            fetch(file, folder);
+            verifySize(file);
+            verifyMd5(file, expectedMd5);
+            return extract(archive, file, datasetsDir);
         } finally {
-            deleteQuietly(archive);
+            deleteQuietly(file);
         }
     }
 
@@ -196,24 +181,24 @@ public final class Cifar10Downloader {
     }
 
     /**
-     * Unpacks the members {@link Cifar10Reader} reads from a {@code .tar.gz} into
-     * {@code <datasetsDir>/cifar-10-batches-bin} and returns that folder; every other entry is ignored.
-     * Members are staged first so that an archive missing a batch file changes nothing.
+     * Unpacks the members of {@code archive} from the {@code .tar.gz} {@code file} into {@code
+     * <datasetsDir>/<its folder>} and returns that folder; every other entry is ignored. Members are
+     * staged first so that an archive missing one changes nothing.
      */
-    public static Path extract(Path archive, Path datasetsDir) {
-        Path folder = datasetsDir.resolve(FOLDER_NAME);
+    public static Path extract(CifarArchive archive, Path file, Path datasetsDir) {
+        Path folder = datasetsDir.resolve(archive.folder());
         Path staging = null;
         try {
             Files.createDirectories(datasetsDir);
-            staging = Files.createTempDirectory(datasetsDir, "." + FOLDER_NAME + ".");
-            Set<String> found = unpackMembers(archive, staging);
-            String missing = BATCH_FILES.stream()
+            staging = Files.createTempDirectory(datasetsDir, "." + archive.folder() + ".");
+            Set<String> found = unpackMembers(archive, file, staging);
+            String missing = archive.required().stream()
                     .filter(name -> !found.contains(name))
-                    .map(name -> FOLDER_NAME + "/" + name)
+                    .map(name -> archive.folder() + "/" + name)
                     .collect(Collectors.joining(", "));
             if (!missing.isEmpty()) {
-                throw new DatasetException(archive + ": no " + missing
-                        + ", expected the CIFAR-10 binary archive from " + ARCHIVE_URL);
+                throw new DatasetException(file + ": no " + missing + ", expected the " + archive.title()
+                        + " binary archive from " + archive.url());
             }
             Files.createDirectories(folder);
             for (String member : found) {
@@ -223,27 +208,31 @@ public final class Cifar10Downloader {
             LOG.infof("unpacked %s into %s", found, folder);
             return folder;
         } catch (IOException e) {
-            throw new DatasetException(archive + ": cannot unpack into " + folder + " (" + e + ")", e);
+            throw new DatasetException(file + ": cannot unpack into " + folder + " (" + e + ")", e);
         } finally {
             if (staging != null) {
-                deleteStaging(staging);
+                deleteStaging(archive, staging);
             }
         }
     }
 
-    private static Set<String> unpackMembers(Path archive, Path staging) throws IOException {
+    private static Set<String> unpackMembers(CifarArchive archive, Path file, Path staging) throws IOException {
+        // Entry name -> our own file name: an archive's names are only compared, never turned into paths.
+        Map<String, String> memberByEntry = archive.members().stream()
+                .collect(Collectors.toUnmodifiableMap(member -> archive.folder() + "/" + member, Function.identity()));
         Set<String> found = new TreeSet<>();
         try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                new GzipCompressorInputStream(new BufferedInputStream(Files.newInputStream(archive), 1 << 16)))) {
+                new GzipCompressorInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16)))) {
             for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
-                String member = MEMBER_BY_ENTRY.get(entry.getName());
+                String member = memberByEntry.get(entry.getName());
                 // Links would point elsewhere; isFile() alone also accepts them.
                 if (member == null || !entry.isFile() || entry.isSymbolicLink() || entry.isLink()) {
                     continue;
                 }
-                if (entry.getSize() > MAX_MEMBER_BYTES) {
+                // Anything far bigger than the real member is not this archive and must not fill the disk.
+                if (entry.getSize() > archive.maxMemberBytes()) {
                     throw new DatasetException(String.format(Locale.ROOT, "%s: %s has %,d bytes, expected at most %,d",
-                            archive, entry.getName(), entry.getSize(), MAX_MEMBER_BYTES));
+                            file, entry.getName(), entry.getSize(), archive.maxMemberBytes()));
                 }
                 AtomicFile.write(staging.resolve(member), tar::transferTo);
                 found.add(member);
@@ -252,9 +241,9 @@ public final class Cifar10Downloader {
         return found;
     }
 
-    /** The staging folder only ever holds names from our own list. */
-    private static void deleteStaging(Path staging) {
-        MEMBERS.forEach(member -> deleteQuietly(staging.resolve(member)));
+    /** The staging folder only ever holds names from the archive's own list. */
+    private static void deleteStaging(CifarArchive archive, Path staging) {
+        archive.members().forEach(member -> deleteQuietly(staging.resolve(member)));
         deleteQuietly(staging);
     }
 
