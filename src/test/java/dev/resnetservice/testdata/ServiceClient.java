@@ -31,11 +31,11 @@ public final class ServiceClient {
 
     /** POST /jobs; the answer whatever its status. */
     public HttpResponse<String> post(URI base, Map<String, Object> spec) {
-        return post(base.resolve("/jobs"), (Object) spec);
+        return postJson(base.resolve("/jobs"), spec);
     }
 
     /** POSTs {@code body} as JSON; the answer whatever its status. */
-    public HttpResponse<String> post(URI uri, Object body) {
+    public HttpResponse<String> postJson(URI uri, Object body) {
         try {
             return send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
@@ -83,10 +83,10 @@ public final class ServiceClient {
         return job -> state.equals(job.get("state").asText());
     }
 
-    /** The epochs of a job's history, in order. */
-    public static List<Integer> epochs(JsonNode job) {
+    /** The epochs of a job's history or checkpoint rows, in order. */
+    public static List<Integer> epochs(JsonNode rows) {
         List<Integer> epochs = new ArrayList<>();
-        job.get("history").forEach(row -> epochs.add(row.get("epoch").asInt()));
+        rows.forEach(row -> epochs.add(row.get("epoch").asInt()));
         return epochs;
     }
 

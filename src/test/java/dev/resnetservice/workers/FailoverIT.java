@@ -63,7 +63,7 @@ class FailoverIT {
         Instant killed = Instant.now();
 
         JsonNode done = client.waitFor(api, id, inState("succeeded"), Duration.ofMinutes(4));
-        assertEquals(List.of(1, 2, 3, 4, 5, 6), epochs(done), done::toPrettyString);
+        assertEquals(List.of(1, 2, 3, 4, 5, 6), epochs(done.get("history")), done::toPrettyString);
         List<Event> events = stream.get(5, TimeUnit.MINUTES);
         assertEquals(LongStream.rangeClosed(1, events.size()).boxed().toList(), events.stream().map(Event::id).toList(),
                 "ids strictly increasing, none skipped");
