@@ -39,6 +39,12 @@ public class Datasets {
         return datasetsDir.resolve(archive.folder());
     }
 
+    /** Whether the home folder holds every file of the archive the reader needs. */
+    public boolean present(CifarArchive archive) {
+        Path folder = defaultFolder(archive);
+        return archive.required().stream().allMatch(file -> Files.isRegularFile(folder.resolve(file)));
+    }
+
     /**
      * Fails fast, at submit time, for data that cannot be had: a named folder that is missing, or
      * no default data with downloads off.
@@ -57,8 +63,7 @@ public class Datasets {
     /** Reads the data (downloading the default data set first when it is missing and allowed). */
     public synchronized ImageDataset load(CifarArchive archive, String path, boolean coarse) {
         Path folder = folder(archive, path);
-        if (path == null && !key(folder, coarse).equals(cachedKey)
-                && !Files.isRegularFile(folder.resolve(archive.required().get(archive.required().size() - 1)))) {
+        if (path == null && !key(folder, coarse).equals(cachedKey) && !present(archive)) {
             if (!download) {
                 throw new DatasetException(missingMessage(archive));
             }

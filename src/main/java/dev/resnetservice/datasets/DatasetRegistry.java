@@ -6,6 +6,7 @@ import dev.resnetservice.data.CifarArchive;
 import dev.resnetservice.data.Datasets;
 import dev.resnetservice.data.ImageDataset;
 import dev.resnetservice.data.ImageStore;
+import dev.resnetservice.data.Normalization;
 import dev.resnetservice.data.PngDataUrl;
 import dev.resnetservice.inference.ImageDecoder;
 import dev.resnetservice.jobs.Job;
@@ -25,8 +26,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
@@ -43,6 +46,9 @@ public class DatasetRegistry {
 
     private static final Logger LOG = Logger.getLogger(DatasetRegistry.class);
     private static final String INFO = "dataset.json";
+    /** The home folder's CIFAR sets, listed once their files are there and named in jobs like imported ones. */
+    private static final Map<String, CifarArchive> BUILT_IN = Map.of("cifar10", CifarArchive.CIFAR10,
+            "cifar100", CifarArchive.CIFAR100);
     // dataset.json shows the progress about once a second, and at least every 1,000 files
     private static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
     private static final int PROGRESS_EVERY_FILES = 1_000;
@@ -56,6 +62,7 @@ public class DatasetRegistry {
     private final ArchiveUnpacker unpacker;
     private final int maxFiles;
     private final boolean embedded;
+    private final Map<String, DatasetInfo> described = new ConcurrentHashMap<>();
     private final ExecutorService imports = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "dataset-import");
         thread.setDaemon(true);
@@ -90,10 +97,11 @@ public class DatasetRegistry {
     }
 
     public List<DatasetInfo> list() {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
         List<DatasetInfo> all = new ArrayList<>();
+        BUILT_IN.keySet().stream().sorted().forEach(name -> builtIn(name).ifPresent(all::add));
+        if (!Files.isDirectory(dir)) {
+            return all;
+        }
         try (Stream<Path> folders = Files.list(dir)) {
             for (Path folder : folders.sorted().toList()) {
                 read(folder).ifPresent(all::add);
@@ -106,7 +114,50 @@ public class DatasetRegistry {
 
     public DatasetInfo get(String name) {
         ImportRequest.requireName(name);
-        return read(dir.resolve(name)).orElseThrow(() -> new DatasetNotFoundException(name));
+        Optional<DatasetInfo> info = BUILT_IN.containsKey(name) ? builtIn(name) : read(dir.resolve(name));
+        return info.orElseThrow(() -> new DatasetNotFoundException(name));
+    }
+
+    /** The format of a built-in data set's name (cifar10, cifar100), which a job reads like a dataset.format. */
+    public Optional<String> builtInFormat(String name) {
+        return Optional.ofNullable(BUILT_IN.get(name)).map(CifarArchive::format);
+    }
+
+    /** A built-in set's classes, counts and statistics, computed once per version of its files (a second or two). */
+    private Optional<DatasetInfo> builtIn(String name) {
+        CifarArchive archive = BUILT_IN.get(name);
+        if (!datasets.present(archive)) {
+            return Optional.empty();
+        }
+        Path folder = datasets.defaultFolder(archive);
+        Instant written;
+        try {
+            written = Files.getLastModifiedTime(folder.resolve(archive.required().get(0))).toInstant();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.of(described.computeIfAbsent(name + "@" + written, key -> describe(name, archive, folder, written)));
+    }
+
+    private DatasetInfo describe(String name, CifarArchive archive, Path folder, Instant written) {
+        ImageDataset data = datasets.loadPresent(archive, null, false);
+        int[][] counts = new int[2][data.classes().size()];
+        ChannelStatistics statistics = new ChannelStatistics();
+        for (int i = 0; i < data.train().size(); i++) {
+            counts[0][data.train().label(i)]++;
+            statistics.add(data.train().image(i));
+        }
+        for (int i = 0; i < data.test().size(); i++) {
+            counts[1][data.test().label(i)]++;
+        }
+        List<DatasetInfo.ClassCounts> classes = new ArrayList<>();
+        for (int label = 0; label < counts[0].length; label++) {
+            classes.add(new DatasetInfo.ClassCounts(data.classes().get(label), counts[0][label], counts[1][label]));
+        }
+        Normalization normalization = statistics.normalization();
+        return new DatasetInfo(name, archive.format(), DatasetInfo.READY, folder.toString(), written, written, null, classes,
+                new DatasetInfo.Counts(data.train().size(), data.test().size()), normalization.mean(), normalization.std(),
+                List.of(), null);
     }
 
     /** Checks the folder and its layout now (a 4xx names what is wrong), then imports it in the background. */
@@ -166,6 +217,10 @@ public class DatasetRegistry {
     }
 
     private void requireNameFree(String name) {
+        if (BUILT_IN.containsKey(name)) {
+            throw new DatasetConflictException("'" + name + "' is the name of the built-in " + BUILT_IN.get(name).title()
+                    + "; choose another name");
+        }
         if (Files.exists(dir.resolve(name))) {
             throw nameTaken(name);
         }
@@ -189,6 +244,10 @@ public class DatasetRegistry {
 
     public void delete(String name) {
         DatasetInfo info = get(name);
+        if (BUILT_IN.containsKey(name)) {
+            throw new DatasetConflictException(BUILT_IN.get(name).title() + " is built in: remove "
+                    + datasets.defaultFolder(BUILT_IN.get(name)) + " by hand to delete it");
+        }
         if (DatasetInfo.IMPORTING.equals(info.state())) {
             throw new DatasetConflictException("data set '" + name + "' is still importing; delete it when it is done");
         }

@@ -1,8 +1,6 @@
 package dev.resnetservice.datasets;
 
 import dev.resnetservice.data.Datasets;
-import dev.resnetservice.data.ImageStore;
-import dev.resnetservice.data.Normalization;
 import dev.resnetservice.inference.DecodedImage;
 import dev.resnetservice.inference.ImageDecoder;
 import dev.resnetservice.inference.ImageRejectedException;
@@ -42,8 +40,7 @@ final class ImageFolderImport {
     DatasetInfo.ImportResult run(ImageFolder folder, Path target, IntConsumer progress) throws IOException {
         int classes = folder.classes().size();
         int[][] counts = new int[2][classes];
-        double[] sum = new double[3];
-        double[] squares = new double[3];
+        ChannelStatistics statistics = new ChannelStatistics();
         List<DatasetInfo.Skipped> skipped = new ArrayList<>(folder.skipped());
         int done = 0;
         List<List<ImageFolder.Image>> splits = List.of(folder.train(), folder.test());
@@ -63,7 +60,7 @@ final class ImageFolderImport {
                         out.write(outcome.decoded().pixels());
                         counts[split][outcome.image().label()]++;
                         if (split == 0) {
-                            addStatistics(outcome.decoded().pixels(), sum, squares);
+                            statistics.add(outcome.decoded().pixels());
                         }
                     }
                     done += outcomes.size();
@@ -83,8 +80,8 @@ final class ImageFolderImport {
         }
         int train = classCounts.stream().mapToInt(DatasetInfo.ClassCounts::train).sum();
         int test = classCounts.stream().mapToInt(DatasetInfo.ClassCounts::test).sum();
-        return new DatasetInfo.ImportResult(classCounts, new DatasetInfo.Counts(train, test),
-                normalization(sum, squares, (long) train * ImageStore.HEIGHT * ImageStore.WIDTH), skipped);
+        return new DatasetInfo.ImportResult(classCounts, new DatasetInfo.Counts(train, test), statistics.normalization(),
+                skipped);
     }
 
     private Outcome decode(ImageFolder.Image image) {
@@ -99,38 +96,6 @@ final class ImageFolderImport {
         } catch (IOException e) {
             return new Outcome(image, null, "cannot be read: " + e.getMessage());
         }
-    }
-
-    private static void addStatistics(byte[] chw, double[] sum, double[] squares) {
-        int plane = ImageStore.HEIGHT * ImageStore.WIDTH;
-        for (int channel = 0; channel < 3; channel++) {
-            long s = 0;
-            long q = 0;
-            for (int i = channel * plane; i < (channel + 1) * plane; i++) {
-                int value = Byte.toUnsignedInt(chw[i]);
-                s += value;
-                q += (long) value * value;
-            }
-            sum[channel] += s;
-            squares[channel] += q;
-        }
-    }
-
-    /** Mean and (population) std per channel, of pixels scaled to 0..1 as the network sees them. */
-    private static Normalization normalization(double[] sum, double[] squares, long pixels) {
-        List<Double> mean = new ArrayList<>();
-        List<Double> std = new ArrayList<>();
-        for (int channel = 0; channel < 3; channel++) {
-            double m = sum[channel] / pixels / 255;
-            double variance = squares[channel] / pixels / (255.0 * 255) - m * m;
-            mean.add(round(m));
-            std.add(round(Math.max(Math.sqrt(Math.max(variance, 0)), 1e-3))); // a flat channel must not divide by 0
-        }
-        return new Normalization(mean, std);
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 1e4) / 1e4;
     }
 
     private static void force(Path file) throws IOException {

@@ -18,6 +18,7 @@ import jakarta.interceptor.Interceptor;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
@@ -85,6 +86,11 @@ public class JobService implements JobUpdates {
 
     public Job submit(JobSpec spec) {
         memory.check(spec);
+        Optional<String> builtIn = spec.dataset().name() == null ? Optional.empty()
+                : registry.builtInFormat(spec.dataset().name());
+        if (builtIn.isPresent()) {
+            spec = spec.onCifar(builtIn.get());
+        }
         if (spec.dataset().name() != null) {
             DatasetInfo dataset;
             try {

@@ -257,6 +257,13 @@ public record JobSpec(
                 null, null);
     }
 
+    /** This spec on the home folder's CIFAR data of {@code format} (a job named cifar10 or cifar100). */
+    public JobSpec onCifar(String format) {
+        return new JobSpec(recipe, model, new DatasetSpec(format, null, null, null), epochs, batchSize, optimizer,
+                schedule, augment, labelSmoothing, tta, seed, device, limitTrain, limitTest, checkpoints, maxAttempts,
+                normalization);
+    }
+
     /** This spec on a named data set: its format, and its statistics unless the spec gave some. */
     public JobSpec onDataset(String format, Normalization statistics) {
         return new JobSpec(recipe, model, new DatasetSpec(format, null, dataset.name(), null), epochs, batchSize, optimizer,

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.resnetservice.testdata.ImageFolders;
+import dev.resnetservice.testdata.SyntheticCifar10;
 import dev.resnetservice.testdata.SyntheticCifar100;
 import dev.resnetservice.testdata.TestHome;
 import dev.resnetservice.testdata.TestImages;
@@ -189,6 +190,35 @@ class DatasetResourceTest {
         given().contentType("application/json").body(Map.of("dataset", Map.of("labels", "coarse")))
                 .when().post("/jobs")
                 .then().statusCode(400).body("detail", containsString("dataset.labels: only for cifar100-binary"));
+    }
+
+    @Test
+    void theHomeFoldersCifar10IsListedAndNamedButNeitherReplacedNorDeleted() throws IOException {
+        Path folder = home().resolve("datasets").resolve("cifar-10-batches-bin");
+        SyntheticCifar10.write(folder, 50, 20, 1);
+        try {
+            JsonPath cifar10 = given().get("/datasets/cifar10").then().statusCode(200).extract().jsonPath();
+            assertEquals("cifar10-binary", cifar10.getString("format"));
+            assertEquals("ready", cifar10.getString("state"));
+            assertEquals(10, cifar10.getList("classes").size());
+            assertEquals(50, cifar10.getInt("images.train"));
+            assertEquals(20, cifar10.getInt("images.test"));
+            assertEquals(3, cifar10.getList("mean").size());
+            assertTrue(given().get("/datasets").then().extract().<List<String>>path("name").contains("cifar10"));
+
+            given().contentType("application/json").body(Map.of("name", "cifar10", "path", newFolder("x").toString()))
+                    .when().post("/datasets").then().statusCode(409).body("detail", containsString("built-in CIFAR-10"));
+            given().delete("/datasets/cifar10").then().statusCode(409).body("detail", containsString("by hand"));
+            String id = given().contentType("application/json")
+                    .body(Map.of("epochs", 1, "batchSize", 25, "dataset", Map.of("name", "cifar10")))
+                    .when().post("/jobs").then().statusCode(202)
+                    .body("spec.dataset.format", equalTo("cifar10-binary"))
+                    .extract().path("id");
+            assertEquals("succeeded", waitForEnd(id, Duration.ofMinutes(5)).getString("state"));
+        } finally {
+            deleteTree(folder);
+        }
+        given().get("/datasets/cifar10").then().statusCode(404);
     }
 
     private static void rejected(String name, Path path, String field, String detail) {
