@@ -39,7 +39,8 @@ public class ApiTokenFilter {
         }
     }
 
-    @ServerRequestFilter
+    // Before matching, so before the body is read: an upload without the token is not written to disk first.
+    @ServerRequestFilter(preMatching = true)
     public Optional<Response> requireToken(ContainerRequestContext request) {
         if (tokenDigest.isEmpty() || !MUTATING.contains(request.getMethod())) {
             return Optional.empty();

@@ -34,6 +34,11 @@ class ApiTokenTest {
                 .body("status", equalTo(401));
         given().when().delete("/jobs/20261126-180530-abcdef").then().statusCode(401);
         given().when().post("/jobs/20261126-180530-abcdef/resume").then().statusCode(401);
+        given().multiPart("name", "sneaky").multiPart("archive", "a.zip", new byte[] {'P', 'K', 3, 4}, "application/zip")
+                .when().post("/datasets").then().statusCode(401);
+        given().contentType("application/json").body("{\"name\": \"sneaky\", \"path\": \"target\"}")
+                .when().post("/datasets").then().statusCode(401);
+        given().when().delete("/datasets/sneaky").then().statusCode(401);
     }
 
     @Test
