@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
@@ -39,6 +41,8 @@ final class PostgresJobRepository implements JobRepository {
     private final DataSource dataSource;
     private final ObjectMapper mapper;
     private final RecentEvents recent = new RecentEvents();
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean listening = new AtomicBoolean();
 
     PostgresJobRepository(DataSource dataSource, ObjectMapper mapper) {
         this.dataSource = dataSource;
@@ -112,22 +116,28 @@ final class PostgresJobRepository implements JobRepository {
         });
     }
 
+    /** One LISTEN connection per process, whoever registers: it hands every notification to all of them. */
     @Override
     public void listen(Consumer<String> appended) {
-        Thread listener = new Thread(() -> listenForever(appended), "event-listener");
-        listener.setDaemon(true);
-        listener.start();
+        listeners.add(appended);
+        if (listening.compareAndSet(false, true)) {
+            Thread listener = new Thread(this::listenForever, "event-listener");
+            listener.setDaemon(true);
+            listener.start();
+        }
     }
 
     /**
      * Holds one connection with LISTEN job_events and hands each notification's job id on. A lost
-     * connection (a database restart) is opened again after a pause; clients missed nothing, since
-     * they pull from the table, and the next event wakes them.
+     * connection (a database restart) is opened again after a pause. Notifications sent meanwhile are
+     * lost, so each (re)connection forgets what this process knew of the newest events and wakes
+     * every job it was following: their clients read on from the table, the truth.
      */
-    private void listenForever(Consumer<String> appended) {
+    private void listenForever() {
         while (!Thread.currentThread().isInterrupted()) {
             try (Connection connection = dataSource.getConnection(); Statement listen = connection.createStatement()) {
                 listen.execute("LISTEN job_events");
+                recent.connected().forEach(this::dispatch);
                 PGConnection notifications = connection.unwrap(PGConnection.class);
                 while (!Thread.currentThread().isInterrupted()) {
                     PGNotification[] received = notifications.getNotifications(1000);
@@ -135,11 +145,12 @@ final class PostgresJobRepository implements JobRepository {
                         for (PGNotification notification : received) {
                             String[] jobAndId = notification.getParameter().split(" ");
                             recent.announced(jobAndId[0], Long.parseLong(jobAndId[1]));
-                            appended.accept(jobAndId[0]);
+                            dispatch(jobAndId[0]);
                         }
                     }
                 }
             } catch (SQLException | RuntimeException e) {
+                recent.disconnected();
                 LOG.warnf("listening for events in PostgreSQL failed (%s); trying again in 2 s", e.getMessage());
                 try {
                     Thread.sleep(2000);
@@ -147,6 +158,12 @@ final class PostgresJobRepository implements JobRepository {
                     return;
                 }
             }
+        }
+    }
+
+    private void dispatch(String jobId) {
+        for (Consumer<String> listener : listeners) {
+            listener.accept(jobId);
         }
     }
 

@@ -10,8 +10,9 @@ import java.util.TreeMap;
  * The newest events of the jobs this process streams, read once from the database for all of its
  * clients: fifty clients of a job cost one query per batch of new events, not fifty per event. Safe
  * to keep because a job's event ids are dense and a written event never changes. {@code latest} is
- * the highest id this process knows to exist (from NOTIFY and reads): a client caught up with it
- * gets "nothing yet" without a query.
+ * the highest id this process knows to exist (from NOTIFY and reads): while the LISTEN connection
+ * holds, a client caught up with it gets "nothing yet" without a query; while it is down, or after
+ * it was, only the table can say.
  */
 final class RecentEvents {
 
@@ -23,6 +24,7 @@ final class RecentEvents {
         long latest;
     }
 
+    private boolean connected;
     private final Map<String, Tail> tails = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Tail> eldest) {
@@ -40,7 +42,7 @@ final class RecentEvents {
         if (next != null) {
             return new Lookup(next, true);
         }
-        return afterId >= tail.latest ? Lookup.NONE_YET : Lookup.UNKNOWN;
+        return connected && afterId >= tail.latest ? Lookup.NONE_YET : Lookup.UNKNOWN;
     }
 
     /**
@@ -67,6 +69,22 @@ final class RecentEvents {
 
     private Tail tail(String jobId) {
         return tails.computeIfAbsent(jobId, id -> new Tail());
+    }
+
+    /**
+     * The LISTEN connection is (again) up: what was known of the newest events may have missed
+     * notifications, so it is forgotten. Returns the jobs that were followed, to wake their clients.
+     */
+    synchronized List<String> connected() {
+        List<String> followed = List.copyOf(tails.keySet());
+        tails.clear();
+        connected = true;
+        return followed;
+    }
+
+    /** The LISTEN connection is down: notifications are being missed. */
+    synchronized void disconnected() {
+        connected = false;
     }
 
     /** A deleted job's ids start again from 1. */

@@ -12,6 +12,10 @@ class RecentEventsTest {
 
     private final RecentEvents recent = new RecentEvents();
 
+    {
+        recent.connected();
+    }
+
     private static StreamEvent event(long id) {
         return new StreamEvent(id, "progress", "{\"batch\":" + id + "}");
     }
@@ -35,6 +39,16 @@ class RecentEventsTest {
         recent.add("job", 4, List.of(event(5)));
         assertEquals(event(5), recent.find("job", 4).event());
         assertTrue(recent.find("job", 5).known());
+    }
+
+    @Test
+    void whileNotificationsAreMissedOnlyTheTableCanSayThereIsNothingNewer() {
+        recent.add("job", 0, List.of(event(1), event(2)));
+        recent.disconnected();
+        assertEquals(event(2), recent.find("job", 1).event(), "a written event stays valid");
+        assertFalse(recent.find("job", 2).known(), "event 3 may have been announced while nobody listened");
+        assertEquals(List.of("job"), recent.connected(), "the followed jobs, to wake their clients");
+        assertFalse(recent.find("job", 2).known(), "forgotten: read from the table again");
     }
 
     @Test

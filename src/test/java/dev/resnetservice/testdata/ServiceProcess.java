@@ -10,12 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** The packaged service as a separate process, as a user runs it: a free port, a home folder, a log file. */
 public final class ServiceProcess implements AutoCloseable {
+
+    private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
     private final Process process;
     private final URI base;
@@ -29,10 +33,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts {@code app} with {@code environment} added to the usual offline settings; does not wait. */
     public static ServiceProcess launch(Path app, Path home, Path log, Map<String, String> environment) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = freePort();
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", app.toString())
                 .directory(log.getParent().toFile())
@@ -43,6 +44,20 @@ public final class ServiceProcess implements AutoCloseable {
                 "RESNET_DATASETS_ROOTS", Path.of("target").toAbsolutePath().toString())); // where tests write their data
         builder.environment().putAll(environment);
         return new ServiceProcess(builder.start(), URI.create("http://localhost:" + port), log);
+    }
+
+    /**
+     * A port nothing listens on and this JVM has not handed out before: the kernel may give a port
+     * just closed to the next caller, and two services started side by side must not share one.
+     */
+    private static synchronized int freePort() throws IOException {
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
+        }
     }
 
     /** Waits until /q/health/ready answers 200. */

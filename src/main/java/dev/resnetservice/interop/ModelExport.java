@@ -1,0 +1,80 @@
+package dev.resnetservice.interop;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resnetservice.inference.ModelCatalog;
+import dev.resnetservice.model.Architecture;
+import dev.resnetservice.model.Checkpoint;
+import dev.resnetservice.model.CheckpointManifest;
+import dev.resnetservice.model.CheckpointStore;
+import dev.resnetservice.model.ResNet18;
+import dev.resnetservice.web.InvalidRequestException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model in a format other tools load. {@code safetensors}: torchvision's state_dict of the
+ * unfolded network, so {@code torchvision.models.resnet18(num_classes=N).load_state_dict(...)}
+ * takes it in strict mode, with the class names, normalisation and spec in {@code __metadata__}.
+ */
+@ApplicationScoped
+public class ModelExport {
+
+    public static final List<String> FORMATS = List.of("safetensors");
+
+    private final ModelCatalog catalog;
+    private final CheckpointStore checkpoints;
+    private final ObjectMapper mapper;
+
+    public ModelExport(ModelCatalog catalog, ObjectMapper mapper) {
+        this.catalog = catalog;
+        this.checkpoints = new CheckpointStore(mapper);
+        this.mapper = mapper;
+    }
+
+    /** A file to download: its name and how to write it. */
+    public record Export(String fileName, StreamingOutput content) {
+    }
+
+    public Export export(String model, String format) {
+        if (!FORMATS.contains(format)) {
+            throw new InvalidRequestException("format", "'" + format + "': expected one of " + FORMATS);
+        }
+        Checkpoint checkpoint = catalog.resolve(model);
+        String fileName = catalog.nameOf(checkpoint).replace("@", "-epoch-") + ".safetensors";
+        return new Export(fileName, out -> {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                CheckpointManifest manifest = checkpoint.manifest();
+                Block block = ResNet18.build(Architecture.fromId(manifest.architecture()), manifest.classes().size());
+                checkpoints.load(checkpoint, block, manager);
+                Safetensors.write(TorchvisionStateDict.of(block), metadata(manifest), out, mapper);
+            } catch (MalformedModelException e) {
+                throw new UncheckedIOException(new IOException("cannot load " + checkpoint.params(), e));
+            }
+        });
+    }
+
+    /** Strings only, as safetensors requires; lists and the spec as JSON text. */
+    private Map<String, String> metadata(CheckpointManifest manifest) throws JsonProcessingException {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", "pt");
+        metadata.put("architecture", manifest.architecture());
+        metadata.put("num_classes", Integer.toString(manifest.classes().size()));
+        metadata.put("classes", mapper.writeValueAsString(manifest.classes()));
+        metadata.put("mean", mapper.writeValueAsString(manifest.normalization().mean()));
+        metadata.put("std", mapper.writeValueAsString(manifest.normalization().std()));
+        metadata.put("input_size", "[3, 32, 32]");
+        metadata.put("epoch", Integer.toString(manifest.epoch()));
+        metadata.put("source_sha256", manifest.sha256());
+        metadata.put("spec", mapper.writeValueAsString(manifest.spec()));
+        return metadata;
+    }
+}

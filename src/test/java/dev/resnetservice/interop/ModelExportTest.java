@@ -1,0 +1,169 @@
+package dev.resnetservice.interop;
+
+import static dev.resnetservice.testdata.JobApi.data;
+import static dev.resnetservice.testdata.JobApi.submit;
+import static dev.resnetservice.testdata.JobApi.waitForEnd;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resnetservice.data.Cifar10Reader;
+import dev.resnetservice.data.ImageStore;
+import dev.resnetservice.testdata.TestHome;
+import dev.resnetservice.testdata.TestImages;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(TestHome.class)
+class ModelExportTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PYTHON = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+    private static String model;
+
+    private static synchronized String trainedModel() {
+        if (model == null) {
+            String id = submit(Map.of("epochs", 1, "batchSize", 64, "limitTrain", 256, "limitTest", 64,
+                    "optimizer", Map.of("lr", 0.001)));
+            assertEquals("succeeded", waitForEnd(id, Duration.ofMinutes(5)).getString("state"));
+            model = id;
+        }
+        return model;
+    }
+
+    /** torchvision's resnet18 state_dict keys, in its order, written from models/resnet.py. */
+    static List<String> torchvisionKeys() {
+        List<String> keys = new ArrayList<>();
+        convBn(keys, "conv1", "bn1");
+        for (int layer = 1; layer <= 4; layer++) {
+            for (int block = 0; block < 2; block++) {
+                String prefix = "layer" + layer + "." + block + ".";
+                convBn(keys, prefix + "conv1", prefix + "bn1");
+                convBn(keys, prefix + "conv2", prefix + "bn2");
+                if (layer > 1 && block == 0) {
+                    convBn(keys, prefix + "downsample.0", prefix + "downsample.1");
+                }
+            }
+        }
+        keys.add("fc.weight");
+        keys.add("fc.bias");
+        return keys;
+    }
+
+    private static void convBn(List<String> keys, String conv, String bn) {
+        keys.add(conv + ".weight");
+        for (String name : List.of("weight", "bias", "running_mean", "running_var", "num_batches_tracked")) {
+            keys.add(bn + "." + name);
+        }
+    }
+
+    @Test
+    void safetensorsHoldTorchvisionsStateDictWithTheModelsMetadata() throws Exception {
+        Response response = given().get("/models/" + trainedModel() + "/export?format=safetensors");
+        response.then().statusCode(200)
+                .header("Content-Disposition", containsString(trainedModel() + "-epoch-1.safetensors"));
+        byte[] file = response.asByteArray();
+        long length = ByteBuffer.wrap(file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        assertEquals(0, length % 8, "header padded to 8 bytes");
+        JsonNode header = JSON.readTree(new String(file, 8, (int) length, StandardCharsets.UTF_8));
+
+        List<String> names = new ArrayList<>();
+        header.fieldNames().forEachRemaining(names::add);
+        assertEquals("__metadata__", names.remove(0));
+        assertEquals(torchvisionKeys(), names);
+        assertEquals("[64,3,7,7]", header.get("conv1.weight").get("shape").toString());
+        assertEquals("[128,64,1,1]", header.get("layer2.0.downsample.0.weight").get("shape").toString());
+        assertEquals("[512,512,3,3]", header.get("layer4.1.conv2.weight").get("shape").toString());
+        assertEquals("[10,512]", header.get("fc.weight").get("shape").toString());
+        assertEquals("I64", header.get("bn1.num_batches_tracked").get("dtype").asText());
+        assertEquals("[]", header.get("bn1.num_batches_tracked").get("shape").toString());
+        long end = 0;
+        for (Iterator<String> it = names.iterator(); it.hasNext(); ) {
+            JsonNode offsets = header.get(it.next()).get("data_offsets");
+            assertEquals(end, offsets.get(0).asLong(), "tensors follow each other");
+            end = offsets.get(1).asLong();
+        }
+        assertEquals(file.length, 8 + length + end);
+        JsonNode metadata = header.get("__metadata__");
+        assertEquals("pt", metadata.get("format").asText());
+        assertEquals("resnet18", metadata.get("architecture").asText());
+        assertEquals(Cifar10Reader.STANDARD_CLASSES, JSON.readValue(metadata.get("classes").asText(), List.class));
+
+        given().get("/models/" + trainedModel() + "/export?format=pickle")
+                .then().statusCode(400).body("detail", containsString("format: 'pickle'"));
+        given().get("/models/20261205-000000-nosuch/export").then().statusCode(404);
+    }
+
+    /** The real consumer: Debian's python3-torch and python3-torchvision, as a user would load the file. */
+    @Test
+    void torchvisionLoadsTheExportStrictlyAndPredictsWhatPredictDoes() throws Exception {
+        requireTorch();
+        Path dir = Files.createTempDirectory(Path.of("target"), "export-");
+        Path weights = Files.write(dir.resolve("model.safetensors"),
+                given().get("/models/" + trainedModel() + "/export").then().statusCode(200).extract().asByteArray());
+        ImageStore test = Cifar10Reader.read(data()).test();
+        ByteArrayOutputStream pixels = new ByteArrayOutputStream();
+        var request = given();
+        for (int i = 0; i < 4; i++) {
+            pixels.write(test.image(i));
+            request.multiPart("image", "test-" + i + ".png", TestImages.png(TestImages.record(test, i)), "image/png");
+        }
+        Path images = Files.write(dir.resolve("images.bin"), pixels.toByteArray());
+        JsonPath predicted = request.when().post("/predict?topk=10&model=" + trainedModel())
+                .then().statusCode(200).extract().jsonPath();
+
+        Process python = new ProcessBuilder(PYTHON, "src/test/python/torchvision_probabilities.py", weights.toString(),
+                images.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        byte[] output = python.getInputStream().readAllBytes();
+        assertEquals(0, python.waitFor());
+        JsonNode torch = JSON.readTree(output);
+        assertEquals(122, torch.get("keys").asInt());
+        List<String> classes = JSON.convertValue(torch.get("classes"), List.class);
+        double worst = 0;
+        for (int i = 0; i < 4; i++) {
+            List<Map<String, Object>> top = predicted.getList("predictions[" + i + "].top");
+            for (Map<String, Object> score : top) {
+                double ours = ((Number) score.get("probability")).doubleValue();
+                double theirs = torch.get("probabilities").get(i).get(classes.indexOf((String) score.get("label"))).asDouble();
+                worst = Math.max(worst, Math.abs(ours - theirs));
+            }
+        }
+        System.out.printf("torchvision against /predict: largest probability difference %.2e%n", worst);
+        assertTrue(worst < 1e-4, "largest probability difference between torchvision and /predict: " + worst);
+    }
+
+    /** Skips loudly without PyTorch, unless RESNET_TEST_REQUIRE_TORCH=true (as .ci/run sets): then it fails. */
+    private static void requireTorch() throws Exception {
+        Process probe = new ProcessBuilder(PYTHON, "-c", "import torch, torchvision").redirectErrorStream(true).start();
+        String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (probe.waitFor() == 0) {
+            return;
+        }
+        String message = "PyTorch is not installed for " + PYTHON + " (" + output.strip() + "): apt-get install"
+                + " python3-torch python3-torchvision; .ci/run does";
+        if (Boolean.parseBoolean(System.getenv("RESNET_TEST_REQUIRE_TORCH"))) {
+            throw new IllegalStateException(message);
+        }
+        System.err.println("SKIPPED: " + message);
+        Assumptions.abort(message);
+    }
+}
