@@ -480,11 +480,14 @@ async function refreshModels() {
     cell(row, m.architecture);
     cell(row, percent(m.testAccuracy));
     cell(row, new Date(m.createdAt).toLocaleString());
-    const download = document.createElement('a');
-    download.href = `/models/${encodeURIComponent(m.name)}/export?format=safetensors`;
-    download.textContent = 'safetensors';
-    download.setAttribute('aria-label', `Download ${m.name} as safetensors`);
-    cell(row, '').append(download);
+    const exports = cell(row, '');
+    for (const format of ['safetensors', 'huggingface']) {
+      const download = document.createElement('a');
+      download.href = `/models/${encodeURIComponent(m.name)}/export?format=${format}`;
+      download.textContent = format;
+      download.setAttribute('aria-label', `Download ${m.name} as ${format}`);
+      exports.append(download, ' ');
+    }
     const action = cell(row, '');
     if (m.default) {
       action.textContent = 'default';

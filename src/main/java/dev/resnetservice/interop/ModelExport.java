@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.resnetservice.inference.ModelCatalog;
 import dev.resnetservice.model.Architecture;
 import dev.resnetservice.model.Checkpoint;
@@ -15,20 +16,25 @@ import dev.resnetservice.web.InvalidRequestException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 /**
  * A model in a format other tools load. {@code safetensors}: torchvision's state_dict of the
  * unfolded network, so {@code torchvision.models.resnet18(num_classes=N).load_state_dict(...)}
  * takes it in strict mode, with the class names, normalisation and spec in {@code __metadata__}.
+ * {@code huggingface}: a zip of that file as {@code model.safetensors} and a {@code config.json} in
+ * the convention timm and the hub use (timm's resnet18 has torchvision's keys).
  */
 @ApplicationScoped
 public class ModelExport {
 
-    public static final List<String> FORMATS = List.of("safetensors");
+    public static final List<String> FORMATS = List.of("safetensors", "huggingface");
 
     private final ModelCatalog catalog;
     private final CheckpointStore checkpoints;
@@ -49,17 +55,53 @@ public class ModelExport {
             throw new InvalidRequestException("format", "'" + format + "': expected one of " + FORMATS);
         }
         Checkpoint checkpoint = catalog.resolve(model);
-        String fileName = catalog.nameOf(checkpoint).replace("@", "-epoch-") + ".safetensors";
-        return new Export(fileName, out -> {
-            try (NDManager manager = NDManager.newBaseManager()) {
-                CheckpointManifest manifest = checkpoint.manifest();
-                Block block = ResNet18.build(Architecture.fromId(manifest.architecture()), manifest.classes().size());
-                checkpoints.load(checkpoint, block, manager);
-                Safetensors.write(TorchvisionStateDict.of(block), metadata(manifest), out, mapper);
-            } catch (MalformedModelException e) {
-                throw new UncheckedIOException(new IOException("cannot load " + checkpoint.params(), e));
-            }
+        String name = catalog.nameOf(checkpoint).replace("@", "-epoch-");
+        if ("safetensors".equals(format)) {
+            return new Export(name + ".safetensors", out -> safetensors(checkpoint, out));
+        }
+        return new Export(name + "-huggingface.zip", out -> {
+            ZipOutputStream zip = new ZipOutputStream(out);
+            zip.putNextEntry(new ZipEntry("model.safetensors"));
+            safetensors(checkpoint, zip);
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry("config.json"));
+            zip.write(mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(hubConfig(checkpoint.manifest())));
+            zip.closeEntry();
+            zip.finish();
         });
+    }
+
+    private void safetensors(Checkpoint checkpoint, OutputStream out) throws IOException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            CheckpointManifest manifest = checkpoint.manifest();
+            Block block = ResNet18.build(Architecture.fromId(manifest.architecture()), manifest.classes().size());
+            checkpoints.load(checkpoint, block, manager);
+            Safetensors.write(TorchvisionStateDict.of(block), metadata(manifest), out, mapper);
+        } catch (MalformedModelException e) {
+            throw new UncheckedIOException(new IOException("cannot load " + checkpoint.params(), e));
+        }
+    }
+
+    /** timm's config.json: what timm.create_model and the hub's widgets read. */
+    private ObjectNode hubConfig(CheckpointManifest manifest) {
+        ObjectNode config = mapper.createObjectNode();
+        config.put("architecture", "resnet18");
+        config.put("num_classes", manifest.classes().size());
+        config.put("num_features", 512);
+        ObjectNode pretrained = config.putObject("pretrained_cfg");
+        pretrained.putArray("input_size").add(3).add(32).add(32);
+        pretrained.put("interpolation", "bilinear");
+        pretrained.put("crop_pct", 1.0);
+        pretrained.set("mean", mapper.valueToTree(manifest.normalization().mean()));
+        pretrained.set("std", mapper.valueToTree(manifest.normalization().std()));
+        pretrained.put("num_classes", manifest.classes().size());
+        pretrained.put("first_conv", "conv1");
+        pretrained.put("classifier", "fc");
+        config.set("label_names", mapper.valueToTree(manifest.classes()));
+        // Not timm's: where it came from, and the stem, since resnet18-cifar needs its 3x3 conv1 and no max-pool.
+        config.put("resnet_service_architecture", manifest.architecture());
+        config.set("resnet_service_spec", manifest.spec());
+        return config;
     }
 
     /** Strings only, as safetensors requires; lists and the spec as JSON text. */

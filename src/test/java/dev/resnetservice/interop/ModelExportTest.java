@@ -18,6 +18,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -26,9 +27,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -111,6 +116,29 @@ class ModelExportTest {
         given().get("/models/" + trainedModel() + "/export?format=pickle")
                 .then().statusCode(400).body("detail", containsString("format: 'pickle'"));
         given().get("/models/20261205-000000-nosuch/export").then().statusCode(404);
+    }
+
+    @Test
+    void theHuggingFaceZipHoldsTheSafetensorsAndTimmsConfig() throws Exception {
+        byte[] safetensors = given().get("/models/" + trainedModel() + "/export?format=safetensors").asByteArray();
+        Response response = given().get("/models/" + trainedModel() + "/export?format=huggingface");
+        response.then().statusCode(200)
+                .header("Content-Disposition", containsString(trainedModel() + "-epoch-1-huggingface.zip"));
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(response.asByteArray()))) {
+            for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+                entries.put(entry.getName(), zip.readAllBytes());
+            }
+        }
+        assertEquals(List.of("model.safetensors", "config.json"), List.copyOf(entries.keySet()));
+        assertTrue(Arrays.equals(safetensors, entries.get("model.safetensors")), "the same weights");
+        JsonNode config = JSON.readTree(entries.get("config.json"));
+        assertEquals("resnet18", config.get("architecture").asText());
+        assertEquals(10, config.get("num_classes").asInt());
+        assertEquals(Cifar10Reader.STANDARD_CLASSES, JSON.convertValue(config.get("label_names"), List.class));
+        assertEquals("[3,32,32]", config.get("pretrained_cfg").get("input_size").toString());
+        assertEquals(0.4914, config.get("pretrained_cfg").get("mean").get(0).asDouble(), 1e-9);
+        assertEquals("fc", config.get("pretrained_cfg").get("classifier").asText());
     }
 
     /** The real consumer: Debian's python3-torch and python3-torchvision, as a user would load the file. */
