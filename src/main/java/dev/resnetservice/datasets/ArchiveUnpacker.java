@@ -1,5 +1,6 @@
 package dev.resnetservice.datasets;
 
+import dev.resnetservice.storage.Folders;
 import dev.resnetservice.web.InvalidRequestException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -54,10 +54,10 @@ final class ArchiveUnpacker {
                 throw new InvalidRequestException(FIELD, "neither a .zip nor a .tar.gz");
             }
         } catch (InvalidRequestException e) {
-            deleteTree(target);
+            Folders.deleteTree(target);
             throw e;
         } catch (IOException | RuntimeException e) {
-            deleteTree(target);
+            Folders.deleteTree(target);
             throw new InvalidRequestException(FIELD, "cannot be unpacked: " + e.getMessage());
         }
     }
@@ -156,16 +156,5 @@ final class ArchiveUnpacker {
 
     private static InvalidRequestException link(String name) {
         return new InvalidRequestException(FIELD, "entry '" + name + "' is a link; archives with links are refused");
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        }
     }
 }

@@ -13,6 +13,7 @@ import dev.resnetservice.jobs.Job;
 import dev.resnetservice.jobs.JobRepository;
 import dev.resnetservice.jobs.JobSpec;
 import dev.resnetservice.storage.AtomicFile;
+import dev.resnetservice.storage.Folders;
 import dev.resnetservice.web.InvalidRequestException;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -180,7 +180,7 @@ public class DatasetRegistry {
             ImageFolder folder = ImageFolder.scan(topFolder(incoming), request.testSplit(), request.seed(), maxFiles);
             return start(request, "upload " + request.path(), folder, incoming);
         } catch (RuntimeException e) {
-            ArchiveUnpacker.deleteTree(incoming);
+            Folders.deleteTree(incoming);
             throw e;
         }
     }
@@ -231,7 +231,7 @@ public class DatasetRegistry {
             return;
         }
         try {
-            ArchiveUnpacker.deleteTree(unpacked);
+            Folders.deleteTree(unpacked);
         } catch (IOException e) {
             LOG.warnf("cannot remove the unpacked upload %s: %s", unpacked, e.getMessage());
         }
@@ -257,10 +257,8 @@ public class DatasetRegistry {
             throw new DatasetConflictException("job " + user.get().id() + " (" + user.get().state().json()
                     + ") trains on data set '" + name + "'; cancel it first");
         }
-        try (Stream<Path> files = Files.walk(dir.resolve(name))) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
+        try {
+            Folders.deleteTree(dir.resolve(name));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete data set " + name + ": " + e.getMessage(), e);
         }

@@ -125,9 +125,11 @@ record ImageFolder(List<String> classes, List<Image> train, List<Image> test, Li
                     skipped.add(new DatasetInfo.Skipped(relative(root, file), "a link: links are not followed"));
                 } else if (file.getFileName().toString().startsWith(".")) {
                     skipped.add(new DatasetInfo.Skipped(relative(root, file), "hidden"));
-                } else if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && !looksLikeImage(file)) {
+                } else if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    continue; // a device or a pipe: nothing to read
+                } else if (!looksLikeImage(file)) {
                     skipped.add(new DatasetInfo.Skipped(relative(root, file), "not an image (PNG, JPEG, BMP or GIF)"));
-                } else if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                } else {
                     if (++count[0] > maxFiles) {
                         throw new InvalidRequestException("path", "more than " + maxFiles
                                 + " files (resnet.datasets.max-files)");

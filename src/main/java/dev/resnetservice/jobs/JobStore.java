@@ -3,6 +3,7 @@ package dev.resnetservice.jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.resnetservice.ResnetConfig;
 import dev.resnetservice.storage.AtomicFile;
+import dev.resnetservice.storage.Folders;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -83,12 +83,9 @@ public class JobStore {
     /** Removes a job's folder: files first, the folder last, so a crash half-way leaves no job.json behind a gap. */
     public void delete(String id) {
         Path dir = jobDir(id);
-        try (Stream<Path> files = Files.walk(dir)) {
-            Path jobFile = dir.resolve("job.json");
-            Files.deleteIfExists(jobFile);
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
+        try {
+            Files.deleteIfExists(dir.resolve("job.json"));
+            Folders.deleteTree(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove the files of job " + id + ": " + e.getMessage(), e);
         }

@@ -11,6 +11,7 @@ import dev.resnetservice.testdata.ImageFolders;
 import dev.resnetservice.testdata.ServiceClient;
 import dev.resnetservice.testdata.ServiceProcess;
 import dev.resnetservice.testdata.SyntheticCifar10;
+import dev.resnetservice.testdata.TestImages;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -151,13 +152,8 @@ public final class DatasetBenchmark {
 
     private static void writePngs(ImageStore store, List<String> classes, Path root) throws IOException {
         for (int i = 0; i < store.size(); i++) {
-            byte[] chw = store.image(i);
-            BufferedImage image = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
-            for (int p = 0; p < 1024; p++) {
-                image.setRGB(p % 32, p / 32, (chw[p] & 0xff) << 16 | (chw[1024 + p] & 0xff) << 8 | chw[2048 + p] & 0xff);
-            }
             Path dir = Files.createDirectories(root.resolve(classes.get(store.label(i))));
-            ImageIO.write(image, "png", dir.resolve(i + ".png").toFile());
+            ImageIO.write(TestImages.record(store, i), "png", dir.resolve(i + ".png").toFile());
         }
     }
 

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.resnetservice.storage.Folders;
 import dev.resnetservice.testdata.ImageFolders;
 import dev.resnetservice.testdata.SyntheticCifar10;
 import dev.resnetservice.testdata.SyntheticCifar100;
@@ -140,12 +141,12 @@ class DatasetResourceTest {
     void badFoldersAndNamesGetA400NamingTheProblemAndLeaveNothingBehind() throws IOException {
         Path oneClass = newFolder("one-class");
         ImageFolders.flat(oneClass, 3, 1);
-        deleteTree(oneClass.resolve("green"));
-        deleteTree(oneClass.resolve("red"));
+        Folders.deleteTree(oneClass.resolve("green"));
+        Folders.deleteTree(oneClass.resolve("red"));
         Path emptyClass = ImageFolders.flat(newFolder("empty-class"), 3, 1);
         Files.createDirectories(emptyClass.resolve("yellow"));
         Path noTest = ImageFolders.split(newFolder("no-test"), 3, 1, 1);
-        deleteTree(noTest.resolve("test").resolve("red"));
+        Folders.deleteTree(noTest.resolve("test").resolve("red"));
 
         rejected("one", oneClass, "path", "at least two");
         rejected("empty", emptyClass, "path", "class 'yellow' has no images");
@@ -216,7 +217,7 @@ class DatasetResourceTest {
                     .extract().path("id");
             assertEquals("succeeded", waitForEnd(id, Duration.ofMinutes(5)).getString("state"));
         } finally {
-            deleteTree(folder);
+            Folders.deleteTree(folder);
         }
         given().get("/datasets/cifar10").then().statusCode(404);
     }
@@ -227,13 +228,5 @@ class DatasetResourceTest {
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString(field + ": "))
                 .body("detail", containsString(detail));
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var files = Files.walk(dir)) {
-            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        }
     }
 }

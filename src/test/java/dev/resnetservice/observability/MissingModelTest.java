@@ -10,16 +10,13 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.resnetservice.storage.Folders;
 import dev.resnetservice.testdata.TestHome;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -33,11 +30,7 @@ class MissingModelTest {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'resnet-service' }.data.servedModel", equalTo(job + "@1"));
 
-        try (Stream<Path> files = Files.walk(home().resolve("jobs").resolve(job).resolve("checkpoints"))) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        }
+        Folders.deleteTree(home().resolve("jobs").resolve(job).resolve("checkpoints"));
 
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
