@@ -73,9 +73,9 @@ public class ModelCatalog implements JobFilesInUse {
         return info(parts[0], checkpoint, latest, isDefault);
     }
 
-    /** The checkpoint a name means; null means the default. */
+    /** The checkpoint a name means; null, blank or {@code default} means the default. */
     public Checkpoint resolve(String name) {
-        if (name == null || name.isBlank()) {
+        if (name == null || name.isBlank() || "default".equals(name)) {
             return defaultCheckpoint().orElseThrow(NoModelException::new);
         }
         String[] parts = split(name);

@@ -113,6 +113,8 @@ class ModelExportTest {
         assertEquals("resnet18", metadata.get("architecture").asText());
         assertEquals(Cifar10Reader.STANDARD_CLASSES, JSON.readValue(metadata.get("classes").asText(), List.class));
 
+        given().get("/models/default/export?format=safetensors").then().statusCode(200)
+                .header("Content-Disposition", containsString(".safetensors"));
         given().get("/models/" + trainedModel() + "/export?format=pickle")
                 .then().statusCode(400).body("detail", containsString("format: 'pickle'"));
         given().get("/models/20261205-000000-nosuch/export").then().statusCode(404);
