@@ -60,7 +60,15 @@ public interface ResnetConfig {
 
     Jobs jobs();
 
+    Models models();
+
     Predict predict();
+
+    interface Models {
+        /** A safetensors file POST /models takes; resnet18's is 45 MB. Larger ones get 413. */
+        @WithDefault("256M")
+        MemorySize maxImport();
+    }
 
     interface Dataset {
         /** Fetch CIFAR-10 into the home folder when a job needs it and it is missing. */

@@ -2,13 +2,16 @@ package dev.resnetservice.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resnetservice.datasets.ImportRequest;
 import dev.resnetservice.jobs.Job;
 import dev.resnetservice.jobs.JobFilesInUse;
+import dev.resnetservice.jobs.JobIds;
 import dev.resnetservice.jobs.JobNotFoundException;
 import dev.resnetservice.jobs.JobRepository;
 import dev.resnetservice.jobs.JobService;
 import dev.resnetservice.jobs.JobState;
 import dev.resnetservice.jobs.JobStore;
+import dev.resnetservice.jobs.ModelSource;
 import dev.resnetservice.model.Checkpoint;
 import dev.resnetservice.model.CheckpointStore;
 import dev.resnetservice.web.InvalidRequestException;
@@ -24,26 +27,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * Every checkpoint of every job is a model: {@code <job-id>@<epoch>}, and {@code <job-id>} for
- * the job's newest. The default is the one chosen with PUT /models/default (kept in
- * {@code <home>/models/default}), else the newest succeeded job.
+ * the job's newest. Models imported with POST /models live in {@code <home>/models/<name>/checkpoints}
+ * as epoch 0 ({@code <name>@0}, or {@code <name>}); their names never take a job id's form. The
+ * default is the one chosen with PUT /models/default (kept in {@code <home>/models/default}), else
+ * the newest succeeded job.
  */
 @ApplicationScoped
-public class ModelCatalog implements JobFilesInUse {
+public class ModelCatalog implements JobFilesInUse, ModelSource {
 
     private final JobService jobs;
     private final JobStore store;
     private final CheckpointStore checkpoints;
     private final JobRepository repository;
-    private final Map<String, Listing> listings = new ConcurrentHashMap<>();
+    private final Path importedDir;
+    private final Map<Path, Listing> listings = new ConcurrentHashMap<>();
 
     public ModelCatalog(JobService jobs, JobStore store, JobRepository repository, ObjectMapper mapper) {
         this.jobs = jobs;
         this.store = store;
         this.checkpoints = new CheckpointStore(mapper);
         this.repository = repository;
+        this.importedDir = store.home().resolve("models");
     }
 
     public List<ModelInfo> list() {
@@ -54,10 +62,43 @@ public class ModelCatalog implements JobFilesInUse {
             for (Checkpoint checkpoint : found) {
                 boolean latest = checkpoint == found.get(found.size() - 1);
                 boolean isDefault = served.map(c -> c.params().equals(checkpoint.params())).orElse(false);
-                models.add(info(job.id(), checkpoint, latest, isDefault));
+                models.add(info(checkpoint, latest, isDefault));
+            }
+        }
+        for (String name : importedNames()) {
+            for (Checkpoint checkpoint : checkpointsIn(importedCheckpoints(name))) {
+                boolean isDefault = served.map(c -> c.params().equals(checkpoint.params())).orElse(false);
+                models.add(info(checkpoint, true, isDefault));
             }
         }
         return models;
+    }
+
+    /** Where an imported model's checkpoint lives; the name must have passed {@link #validImportName}. */
+    public Path importedCheckpoints(String name) {
+        return importedDir.resolve(name).resolve("checkpoints");
+    }
+
+    /** The folder imports are assembled in before they are renamed into place. */
+    public Path importedDir() {
+        return importedDir;
+    }
+
+    /** A name an import may take: a data set name's form that is neither {@code default} nor a job id. */
+    public static boolean validImportName(String name) {
+        return ImportRequest.validName(name) && !"default".equals(name) && !JobIds.valid(name);
+    }
+
+    private List<String> importedNames() {
+        if (!Files.isDirectory(importedDir)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(importedDir)) {
+            return entries.map(path -> path.getFileName().toString()).filter(ModelCatalog::validImportName)
+                    .filter(name -> Files.isDirectory(importedCheckpoints(name))).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the imported models in " + importedDir, e);
+        }
     }
 
     /** A model by name; {@code default} is the one /predict serves. */
@@ -70,7 +111,7 @@ public class ModelCatalog implements JobFilesInUse {
         List<Checkpoint> all = checkpointsOf(parts[0]);
         boolean latest = checkpoint.epoch() == all.get(all.size() - 1).epoch();
         boolean isDefault = defaultCheckpoint().map(c -> c.params().equals(checkpoint.params())).orElse(false);
-        return info(parts[0], checkpoint, latest, isDefault);
+        return info(checkpoint, latest, isDefault);
     }
 
     /** The checkpoint a name means; null, blank or {@code default} means the default. */
@@ -81,7 +122,7 @@ public class ModelCatalog implements JobFilesInUse {
         String[] parts = split(name);
         List<Checkpoint> found;
         try {
-            found = checkpointsOf(jobs.get(parts[0]).id());
+            found = checkpointsOf(parts[0]);
         } catch (JobNotFoundException e) {
             throw new ModelNotFoundException(name);
         }
@@ -149,23 +190,30 @@ public class ModelCatalog implements JobFilesInUse {
         return Optional.empty();
     }
 
+    /** A job's checkpoints, or an imported model's; none for a name that is neither. */
+    private List<Checkpoint> checkpointsOf(String jobOrImport) {
+        if (JobIds.valid(jobOrImport)) {
+            return checkpointsIn(store.checkpointsDir(jobs.get(jobOrImport).id()));
+        }
+        return validImportName(jobOrImport) ? checkpointsIn(importedCheckpoints(jobOrImport)) : List.of();
+    }
+
     /**
-     * The job's checkpoints, read again only when its folder changed: /predict resolves its model
+     * The checkpoints in a folder, read again only when it changed: /predict resolves its model
      * on every request, and parsing every manifest each time would cost more than the forward.
      */
-    private List<Checkpoint> checkpointsOf(String jobId) {
-        Path dir = store.checkpointsDir(jobId);
+    private List<Checkpoint> checkpointsIn(Path dir) {
         try {
             FileTime modified = Files.isDirectory(dir) ? Files.getLastModifiedTime(dir) : FileTime.fromMillis(0);
-            Listing cached = listings.get(jobId);
+            Listing cached = listings.get(dir);
             if (cached != null && cached.modified().equals(modified)) {
                 return cached.checkpoints();
             }
             List<Checkpoint> found = checkpoints.list(dir);
-            listings.put(jobId, new Listing(modified, found));
+            listings.put(dir, new Listing(modified, found));
             return found;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the checkpoints of job " + jobId, e);
+            throw new UncheckedIOException("cannot list the checkpoints in " + dir, e);
         }
     }
 
@@ -183,10 +231,14 @@ public class ModelCatalog implements JobFilesInUse {
         return new String[] {job, epoch};
     }
 
-    private static ModelInfo info(String jobId, Checkpoint checkpoint, boolean latest, boolean isDefault) {
+    /** {@code job} is null for an imported model. */
+    private ModelInfo info(Checkpoint checkpoint, boolean latest, boolean isDefault) {
+        String name = nameOf(checkpoint);
+        String owner = name.substring(0, name.indexOf('@'));
+        String jobId = JobIds.valid(owner) ? owner : null;
         var manifest = checkpoint.manifest();
         JsonNode accuracy = manifest.metrics().get("testAccuracy");
-        return new ModelInfo(jobId + "@" + checkpoint.epoch(), jobId, checkpoint.epoch(),
+        return new ModelInfo(name, jobId, checkpoint.epoch(),
                 manifest.architecture(), manifest.parameterCount(), manifest.classes(),
                 accuracy == null ? null : accuracy.asDouble(), manifest.createdAt(), latest, isDefault);
     }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.List;
 
-/** A servable model as GET /models lists it: one checkpoint, named {@code <job-id>@<epoch>}. */
+/** A servable model as GET /models lists it: one checkpoint, named {@code <job-id>@<epoch>} ({@code <name>@0} and job null when imported). */
 public record ModelInfo(
         String name,
         String job,

@@ -2,61 +2,116 @@ package dev.resnetservice.interop;
 
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The parameters of a trained (unfolded) {@code ResNet18} block under torchvision's state_dict
- * names, in torchvision's order. DJL walks the block tree in the order torchvision registers its
- * modules (conv1, bn1, then per BasicBlock conv1, bn1, conv2, bn2, downsample.0, downsample.1, then
- * fc), so the two lists pair up one to one; each pair is checked by kind and shape.
+ * The parameters of an (unfolded) {@code ResNet18} block under torchvision's state_dict names, in
+ * torchvision's order. DJL walks the block tree in the order torchvision registers its modules
+ * (conv1, bn1, then per BasicBlock conv1, bn1, conv2, bn2, downsample.0, downsample.1, then fc), so
+ * the two lists pair up one to one; each pair is checked by kind and shape.
  */
 public final class TorchvisionStateDict {
 
     /** DJL's names for BatchNorm's parameters, to torchvision's. */
     private static final Map<String, String> BATCH_NORM = Map.of("gamma", "weight", "beta", "bias",
             "runningMean", "running_mean", "runningVar", "running_var");
+    private static final String BATCHES_TRACKED = "num_batches_tracked";
+
+    /** A torchvision key and the DJL parameter behind it; none for BatchNorm's update count, which DJL does not keep. */
+    private record Entry(String name, Parameter parameter) {
+    }
 
     private TorchvisionStateDict() {
     }
 
+    /** The block's parameters (initialized) as torchvision's state_dict. */
     public static List<Safetensors.Tensor> of(Block block) {
         List<Safetensors.Tensor> tensors = new ArrayList<>();
-        List<Parameter> parameters = new ArrayList<>(block.getParameters().values());
-        int[] next = {0};
-        convBn(tensors, parameters, next, "conv1", "bn1");
-        for (int layer = 1; layer <= 4; layer++) {
-            for (int index = 0; index < 2; index++) {
-                String prefix = "layer" + layer + "." + index + ".";
-                convBn(tensors, parameters, next, prefix + "conv1", prefix + "bn1");
-                convBn(tensors, parameters, next, prefix + "conv2", prefix + "bn2");
-                if (index == 0 && layer > 1) { // the first block of layers 2-4 halves the map and doubles the width
-                    convBn(tensors, parameters, next, prefix + "downsample.0", prefix + "downsample.1");
-                }
+        for (Entry entry : entries(block)) {
+            if (entry.parameter() == null) {
+                // torchvision uses the count only when BatchNorm's momentum is None.
+                tensors.add(Safetensors.Tensor.i64Scalar(entry.name(), 0));
+            } else {
+                var array = entry.parameter().getArray();
+                tensors.add(Safetensors.Tensor.f32(entry.name(), array.getShape().getShape(), array.toFloatArray()));
             }
-        }
-        tensors.add(take(parameters, next, "weight", "fc.weight"));
-        tensors.add(take(parameters, next, "bias", "fc.bias"));
-        if (next[0] != parameters.size()) {
-            throw new IllegalStateException("the block has " + parameters.size() + " parameters, torchvision's resnet18 "
-                    + next[0]);
         }
         return tensors;
     }
 
-    private static void convBn(List<Safetensors.Tensor> tensors, List<Parameter> parameters, int[] next, String conv,
-            String bn) {
-        tensors.add(take(parameters, next, "weight", conv + ".weight"));
-        for (String djl : List.of("gamma", "beta", "runningMean", "runningVar")) {
-            tensors.add(take(parameters, next, djl, bn + "." + BATCH_NORM.get(djl)));
+    /**
+     * Sets the block's parameters (initialized, for the shapes) from a torchvision state_dict, strictly as
+     * {@code load_state_dict(strict=True)}: every key present with its shape and dtype, no other key.
+     *
+     * @throws IllegalArgumentException naming the first key that is missing, extra, misshaped or of another dtype
+     */
+    public static void load(Block block, Map<String, Safetensors.Tensor> stateDict) {
+        Map<String, Safetensors.Tensor> extra = new LinkedHashMap<>(stateDict);
+        List<Entry> entries = entries(block);
+        for (Entry entry : entries) {
+            Safetensors.Tensor tensor = extra.remove(entry.name());
+            if (tensor == null) {
+                throw new IllegalArgumentException("missing key " + entry.name());
+            }
+            long[] expected = entry.parameter() == null ? new long[0] : entry.parameter().getArray().getShape().getShape();
+            if (!Arrays.equals(expected, tensor.shape())) {
+                throw new IllegalArgumentException(entry.name() + " has shape " + tensor.shapeText() + ", expected "
+                        + Arrays.toString(expected));
+            }
+            String dtype = entry.parameter() == null ? "I64" : "F32";
+            if (!dtype.equals(tensor.dtype())) {
+                throw new IllegalArgumentException(entry.name() + " is " + tensor.dtype() + ", expected " + dtype);
+            }
         }
-        // DJL does not count BatchNorm's updates; torchvision uses the count only when momentum is None.
-        tensors.add(Safetensors.Tensor.i64Scalar(bn + ".num_batches_tracked", 0));
+        if (!extra.isEmpty()) {
+            throw new IllegalArgumentException("unexpected key " + extra.keySet().iterator().next()
+                    + (extra.size() > 1 ? " (and " + (extra.size() - 1) + " more)" : ""));
+        }
+        for (Entry entry : entries) {
+            if (entry.parameter() != null) {
+                entry.parameter().getArray().set(FloatBuffer.wrap(stateDict.get(entry.name()).f32()));
+            }
+        }
     }
 
-    private static Safetensors.Tensor take(List<Parameter> parameters, int[] next, String djlName, String torchName) {
+    private static List<Entry> entries(Block block) {
+        List<Entry> entries = new ArrayList<>();
+        List<Parameter> parameters = new ArrayList<>(block.getParameters().values());
+        int[] next = {0};
+        convBn(entries, parameters, next, "conv1", "bn1");
+        for (int layer = 1; layer <= 4; layer++) {
+            for (int index = 0; index < 2; index++) {
+                String prefix = "layer" + layer + "." + index + ".";
+                convBn(entries, parameters, next, prefix + "conv1", prefix + "bn1");
+                convBn(entries, parameters, next, prefix + "conv2", prefix + "bn2");
+                if (index == 0 && layer > 1) { // the first block of layers 2-4 halves the map and doubles the width
+                    convBn(entries, parameters, next, prefix + "downsample.0", prefix + "downsample.1");
+                }
+            }
+        }
+        entries.add(take(parameters, next, "weight", "fc.weight"));
+        entries.add(take(parameters, next, "bias", "fc.bias"));
+        if (next[0] != parameters.size()) {
+            throw new IllegalStateException("the block has " + parameters.size() + " parameters, torchvision's resnet18 "
+                    + next[0]);
+        }
+        return entries;
+    }
+
+    private static void convBn(List<Entry> entries, List<Parameter> parameters, int[] next, String conv, String bn) {
+        entries.add(take(parameters, next, "weight", conv + ".weight"));
+        for (String djl : List.of("gamma", "beta", "runningMean", "runningVar")) {
+            entries.add(take(parameters, next, djl, bn + "." + BATCH_NORM.get(djl)));
+        }
+        entries.add(new Entry(bn + "." + BATCHES_TRACKED, null));
+    }
+
+    private static Entry take(List<Parameter> parameters, int[] next, String djlName, String torchName) {
         if (next[0] >= parameters.size()) {
             throw new IllegalStateException("the block has too few parameters for " + torchName);
         }
@@ -65,8 +120,6 @@ public final class TorchvisionStateDict {
             throw new IllegalStateException("expected DJL's " + djlName + " for " + torchName + ", found "
                     + parameter.getName());
         }
-        var array = parameter.getArray();
-        return Safetensors.Tensor.f32(torchName, Arrays.copyOf(array.getShape().getShape(),
-                array.getShape().dimension()), array.toFloatArray());
+        return new Entry(torchName, parameter);
     }
 }

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * Job ids: the creation time (so they sort like jobs do) and six random characters, e.g.
  * {@code 20261126-180530-k3x9qa}. Anything else is not an id and never reaches the disk.
  */
-final class JobIds {
+public final class JobIds {
 
     private static final Pattern FORMAT = Pattern.compile("\\d{8}-\\d{6}-[a-z0-9]{6}");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -28,7 +28,7 @@ final class JobIds {
         return id.toString();
     }
 
-    static boolean valid(String id) {
+    public static boolean valid(String id) {
         return id != null && FORMAT.matcher(id).matches();
     }
 }

@@ -48,10 +48,13 @@ public class JobRunner {
     private final DatasetRegistry datasets;
     private final JobStore store;
     private final CheckpointStore checkpoints;
+    private final InitialWeights initialWeights;
     private final ObjectMapper mapper;
 
-    public JobRunner(TrainingDevices devices, DatasetRegistry datasets, JobStore store, ObjectMapper mapper) {
+    public JobRunner(TrainingDevices devices, DatasetRegistry datasets, JobStore store, InitialWeights initialWeights,
+            ObjectMapper mapper) {
         this.devices = devices;
+        this.initialWeights = initialWeights;
         this.datasets = datasets;
         this.store = store;
         this.checkpoints = new CheckpointStore(mapper);
@@ -76,6 +79,9 @@ public class JobRunner {
                 model.setBlock(ResNet18.build(recipe.architecture(), data.classes().size()));
                 Job restored = restore(observer.job, observer, model);
                 int resumeAfter = restored.epoch();
+                if (resumeAfter == 0 && spec.init() != null) {
+                    observer.start = initialWeights.load(spec.init(), model, data.classes().size());
+                }
                 String where = devices.describe(device);
                 Job running = restored.running(where, Instant.now());
                 observer.job = updates.save(running, observer.startChange(running, resumeAfter));
@@ -162,6 +168,7 @@ public class JobRunner {
         private final JobUpdates updates;
         private final Supplier<JobState> stopRequest;
         private final List<String> skipped = new ArrayList<>();
+        private String start;
         private Job job;
         private ImageDataset data;
         private TrainingRecipe recipe;
@@ -176,7 +183,8 @@ public class JobRunner {
         StateChange startChange(Job running, int resumeAfter) {
             boolean resumed = !running.history().isEmpty() || !skipped.isEmpty() || resumeAfter > 0;
             if (!resumed) {
-                return StateChange.of(running);
+                // A fine-tuning job's first start says which weights it took.
+                return new StateChange(running.state(), running.device(), Instant.now(), start, null, null);
             }
             String message = resumeAfter == 0
                     ? "no valid checkpoint: starting again from epoch 1"

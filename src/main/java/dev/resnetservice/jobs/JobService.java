@@ -39,14 +39,16 @@ public class JobService implements JobUpdates {
     private final DatasetRegistry registry;
     private final DatasetRoots roots;
     private final JobMemory memory;
+    private final InitialWeights initialWeights;
     private final Instance<JobFilesInUse> filesInUse;
     private final Event<JobQueued> queued;
     private final int maxQueued;
     private final boolean embedded;
 
     public JobService(JobRepository repository, JobStore store, JobEvents events, Datasets datasets,
-            DatasetRegistry registry, DatasetRoots roots, JobMemory memory,
+            DatasetRegistry registry, DatasetRoots roots, JobMemory memory, InitialWeights initialWeights,
             Instance<JobFilesInUse> filesInUse, Event<JobQueued> queued, ResnetConfig config) {
+        this.initialWeights = initialWeights;
         this.repository = repository;
         this.store = store;
         this.events = events;
@@ -109,6 +111,7 @@ public class JobService implements JobUpdates {
                 throw new InvalidSpecException("dataset.path", e.getMessage());
             }
         }
+        spec = initialWeights.resolve(spec);
         store.requireFreeSpace("a new job");
         return enqueue(Job.queued(JobIds.next(), spec, Instant.now()));
     }

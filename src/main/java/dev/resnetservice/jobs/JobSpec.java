@@ -36,7 +36,8 @@ public record JobSpec(
         Integer limitTest,
         CheckpointsSpec checkpoints,
         Integer maxAttempts,
-        NormalizationSpec normalization) {
+        NormalizationSpec normalization,
+        InitSpec init) {
 
     public static final String CIFAR10_BINARY = "cifar10-binary";
     public static final String CIFAR100_BINARY = "cifar100-binary";
@@ -104,6 +105,30 @@ public record JobSpec(
 
         static NormalizationSpec of(Normalization normalization) {
             return new NormalizationSpec(normalization.mean(), normalization.std());
+        }
+    }
+
+    /**
+     * Fine-tuning: start from the weights of {@code model} (any name GET /models lists) instead of a
+     * random draw; {@code fc} is drawn afresh when the class counts differ. {@code freeze}:
+     * {@code none} (the default) or {@code backbone}, which trains only {@code fc}. {@code sha256} is
+     * the source checkpoint's, filled in when the job is queued (given, it must match).
+     */
+    public record InitSpec(String model, String freeze, String sha256) {
+        public static final List<String> FREEZE = List.of("none", "backbone");
+
+        public InitSpec {
+            if (model == null || model.isBlank()) {
+                throw new InvalidSpecException("init.model", "name the model to start from (GET /models lists them)");
+            }
+            freeze = Objects.requireNonNullElse(freeze, "none");
+            if (!FREEZE.contains(freeze)) {
+                throw new InvalidSpecException("init.freeze", "'" + freeze + "': expected one of " + FREEZE);
+            }
+        }
+
+        public boolean frozenBackbone() {
+            return "backbone".equals(freeze);
         }
     }
 
@@ -254,21 +279,27 @@ public record JobSpec(
     /** A preset, every field at its value. */
     public static JobSpec preset(String recipe) {
         return new JobSpec(recipe, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null);
+                null, null, null);
     }
 
     /** This spec on the home folder's CIFAR data of {@code format} (a job named cifar10 or cifar100). */
     public JobSpec onCifar(String format) {
         return new JobSpec(recipe, model, new DatasetSpec(format, null, null, null), epochs, batchSize, optimizer,
                 schedule, augment, labelSmoothing, tta, seed, device, limitTrain, limitTest, checkpoints, maxAttempts,
-                normalization);
+                normalization, init);
     }
 
     /** This spec on a named data set: its format, and its statistics unless the spec gave some. */
     public JobSpec onDataset(String format, Normalization statistics) {
         return new JobSpec(recipe, model, new DatasetSpec(format, null, dataset.name(), null), epochs, batchSize, optimizer,
                 schedule, augment, labelSmoothing, tta, seed, device, limitTrain, limitTest, checkpoints, maxAttempts,
-                normalization != null ? normalization : NormalizationSpec.of(statistics));
+                normalization != null ? normalization : NormalizationSpec.of(statistics), init);
+    }
+
+    /** This spec starting from {@code init}, resolved. */
+    public JobSpec startingFrom(InitSpec init) {
+        return new JobSpec(recipe, model, dataset, epochs, batchSize, optimizer, schedule, augment, labelSmoothing, tta,
+                seed, device, limitTrain, limitTest, checkpoints, maxAttempts, normalization, init);
     }
 
     /** The recipe this spec trains: the preset with the spec's choices. */
@@ -281,7 +312,8 @@ public record JobSpec(
                         Objects.requireNonNullElse(optimizer.nesterov(), false)),
                 new TrainingRecipe.Schedule(schedule.name(), schedule.warmupEpochs()),
                 new Augmentation(augment.crop(), augment.flip()), labelSmoothing, tta, seed,
-                normalization == null ? preset.normalization() : new Normalization(normalization.mean(), normalization.std()));
+                normalization == null ? preset.normalization() : new Normalization(normalization.mean(), normalization.std()),
+                init != null && init.frozenBackbone());
     }
 
     private static void requireBetween(String field, int value, int min, int max) {

@@ -6,16 +6,23 @@ import java.util.stream.Collectors;
 /** The networks a job can train, by the name the API uses. */
 public enum Architecture {
     /** torchvision's resnet18: 7x7/2 stem conv, BN, ReLU, 3x3/2 max-pool. */
-    RESNET18("resnet18", 8),
+    RESNET18("resnet18", 8, 7),
     /** The CIFAR variant: 3x3/1 stem conv, BN, ReLU, no pool, so the stages see 32x32 maps. */
-    RESNET18_CIFAR("resnet18-cifar", 32);
+    RESNET18_CIFAR("resnet18-cifar", 32, 3);
 
     private final String id;
     private final int layer1Side;
+    private final int stemKernel;
 
-    Architecture(String id, int layer1Side) {
+    Architecture(String id, int layer1Side, int stemKernel) {
         this.id = id;
         this.layer1Side = layer1Side;
+        this.stemKernel = stemKernel;
+    }
+
+    /** Side of the stem conv's square kernel: what tells the two apart in a state_dict. */
+    public int stemKernel() {
+        return stemKernel;
     }
 
     /** Side of the maps layer1 sees for a 32x32 input. */

@@ -37,7 +37,7 @@ public final class ResNet18 {
     public static final Shape INPUT_SHAPE = new Shape(1, 3, SIDE, SIDE);
 
     /** Width of layer4, so the input width of the final Linear. */
-    private static final int FC_IN = 512;
+    public static final int FC_IN = 512;
 
     private ResNet18() {
     }

@@ -20,7 +20,8 @@ public record TrainingRecipe(
         double labelSmoothing,      // 0..0.5, as PyTorch's CrossEntropyLoss(label_smoothing)
         boolean testTimeAugmentation, // evaluate and serve on the image and its mirror, probabilities averaged
         long randomSeed,            // weights init, every epoch's data order and augmentation
-        Normalization normalization) {
+        Normalization normalization,
+        boolean freezeBackbone) {   // train fc only, the rest as loaded (fine-tuning)
 
     public static final String ADAM = "adam";
     public static final String ADAMW = "adamw";
@@ -48,7 +49,7 @@ public record TrainingRecipe(
         return new TrainingRecipe(Architecture.RESNET18, 8, 256, 512,
                 new OptimizerSettings(ADAM, 0.01, 1e-4, 0, false),
                 new Schedule(LearningRateSchedule.CONSTANT, 0),
-                Augmentation.none(), 0, false, 0, Normalization.cifar10());
+                Augmentation.none(), 0, false, 0, Normalization.cifar10(), false);
     }
 
     /**
@@ -60,12 +61,12 @@ public record TrainingRecipe(
         return new TrainingRecipe(Architecture.RESNET18_CIFAR, 30, 512, 1024,
                 new OptimizerSettings(SGD, 0.4, 5e-4, 0.9, true),
                 new Schedule(LearningRateSchedule.ONECYCLE, 6),
-                new Augmentation(4, true), 0.1, true, 0, Normalization.cifar10());
+                new Augmentation(4, true), 0.1, true, 0, Normalization.cifar10(), false);
     }
 
     public TrainingRecipe withEpochs(int newEpochs) {
         return new TrainingRecipe(architecture, newEpochs, batchSize, evalBatchSize, optimizer, schedule,
-                augmentation, labelSmoothing, testTimeAugmentation, randomSeed, normalization);
+                augmentation, labelSmoothing, testTimeAugmentation, randomSeed, normalization, freezeBackbone);
     }
 
     /** Steps in one epoch of {@code examples} images; the last, partial batch is kept. */

@@ -76,17 +76,25 @@ public final class TrainingRun {
             thread.setDaemon(true);
             return thread;
         });
-        try (Trainer trainer = model.newTrainer(config);
+        // Only parameters not loaded from a checkpoint are drawn, so a resumed run is unaffected.
+        model.getNDManager().getEngine().setRandomSeed((int) recipe.randomSeed());
+        FrozenBackbone frozen = null;
+        Model optimised = model;
+        if (recipe.freezeBackbone()) {
+            // fc is drawn here, in the network's own manager, when it did not come with the weights.
+            ResNet18.initialize(model.getBlock(), model.getNDManager());
+            frozen = new FrozenBackbone(model.getBlock());
+            optimised = frozen.head(model);
+        }
+        try (Trainer trainer = optimised.newTrainer(config);
                 NDManager evalWeights = trainer.getManager().newSubManager()) {
-            // Only parameters not loaded from a checkpoint are drawn, so a resumed run is unaffected.
-            model.getNDManager().getEngine().setRandomSeed((int) recipe.randomSeed());
-            trainer.initialize(new Shape(1, ImageStore.CHANNELS, ImageStore.HEIGHT, ImageStore.WIDTH));
+            trainer.initialize(frozen == null ? ResNet18.INPUT_SHAPE : new Shape(1, ResNet18.FC_IN));
             // Evaluated as /predict serves: BatchNorm folded into the convs, refolded every epoch.
             Block folded = ResNet18.buildFolded(recipe.architecture(), classes);
             ResNet18.initialize(folded, evalWeights);
             for (int epoch = firstEpoch; epoch <= recipe.epochs(); epoch++) {
                 long start = System.nanoTime();
-                Double trainLoss = trainEpoch(trainer, epoch, gatherer);
+                Double trainLoss = trainEpoch(trainer, frozen, epoch, gatherer);
                 if (trainLoss == null) {
                     return false;
                 }
@@ -106,6 +114,9 @@ public final class TrainingRun {
             return true;
         } finally {
             gatherer.shutdownNow();
+            if (optimised != model) {
+                optimised.close();
+            }
         }
     }
 
@@ -140,8 +151,8 @@ public final class TrainingRun {
                         .optWeightDecays(weightDecay).optBeginNumUpdate(stepsDone).build();
     }
 
-    /** One epoch of training; the mean batch loss, or null when cancelled. */
-    private Double trainEpoch(Trainer trainer, int epoch, ExecutorService gatherer) {
+    /** One epoch of training (of fc alone when the backbone is frozen); the mean batch loss, or null when cancelled. */
+    private Double trainEpoch(Trainer trainer, FrozenBackbone frozen, int epoch, ExecutorService gatherer) {
         int[] order = BatchSampler.order(train.size(), recipe.randomSeed(), epoch);
         try (NDManager epochManager = trainer.getManager().newSubManager()) {
             DeviceBatches batches = new DeviceBatches(train, order, recipe.batchSize(), recipe.normalization(),
@@ -156,7 +167,8 @@ public final class TrainingRun {
                 try (NDManager batchManager = epochManager.newSubManager()) {
                     NDList data = batches.next(batchManager);
                     try (GradientCollector collector = trainer.newGradientCollector()) {
-                        NDList logits = trainer.forward(new NDList(data.get(0)));
+                        NDList logits = trainer.forward(new NDList(frozen == null ? data.get(0)
+                                : frozen.features(data.get(0), batchManager)));
                         NDArray loss = trainer.getLoss().evaluate(new NDList(data.get(1)), logits);
                         collector.backward(loss);
                         lossSum += loss.getFloat();
