@@ -1,7 +1,6 @@
 package dev.resnetservice.interop;
 
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -9,9 +8,8 @@ import java.util.Map;
 
 /**
  * The parameters of a trained (unfolded) {@code ResNet18} block under torchvision's state_dict
- * names, in torchvision's order. DJL walks the block tree in the order torchvision registers its
- * modules (conv1, bn1, then per BasicBlock conv1, bn1, conv2, bn2, downsample.0, downsample.1, then
- * fc), so the two lists pair up one to one; each pair is checked by kind and shape.
+ * names, in torchvision's order: DJL's order ({@link ParameterSequence}), so the two lists pair up
+ * one to one, each pair checked by kind.
  */
 public final class TorchvisionStateDict {
 
@@ -24,48 +22,35 @@ public final class TorchvisionStateDict {
 
     public static List<Safetensors.Tensor> of(Block block) {
         List<Safetensors.Tensor> tensors = new ArrayList<>();
-        List<Parameter> parameters = new ArrayList<>(block.getParameters().values());
-        int[] next = {0};
-        convBn(tensors, parameters, next, "conv1", "bn1");
+        ParameterSequence parameters = new ParameterSequence(block);
+        convBn(tensors, parameters, "conv1", "bn1");
         for (int layer = 1; layer <= 4; layer++) {
             for (int index = 0; index < 2; index++) {
                 String prefix = "layer" + layer + "." + index + ".";
-                convBn(tensors, parameters, next, prefix + "conv1", prefix + "bn1");
-                convBn(tensors, parameters, next, prefix + "conv2", prefix + "bn2");
+                convBn(tensors, parameters, prefix + "conv1", prefix + "bn1");
+                convBn(tensors, parameters, prefix + "conv2", prefix + "bn2");
                 if (index == 0 && layer > 1) { // the first block of layers 2-4 halves the map and doubles the width
-                    convBn(tensors, parameters, next, prefix + "downsample.0", prefix + "downsample.1");
+                    convBn(tensors, parameters, prefix + "downsample.0", prefix + "downsample.1");
                 }
             }
         }
-        tensors.add(take(parameters, next, "weight", "fc.weight"));
-        tensors.add(take(parameters, next, "bias", "fc.bias"));
-        if (next[0] != parameters.size()) {
-            throw new IllegalStateException("the block has " + parameters.size() + " parameters, torchvision's resnet18 "
-                    + next[0]);
-        }
+        tensors.add(take(parameters, "weight", "fc.weight"));
+        tensors.add(take(parameters, "bias", "fc.bias"));
+        parameters.requireAllTaken("torchvision's resnet18");
         return tensors;
     }
 
-    private static void convBn(List<Safetensors.Tensor> tensors, List<Parameter> parameters, int[] next, String conv,
-            String bn) {
-        tensors.add(take(parameters, next, "weight", conv + ".weight"));
+    private static void convBn(List<Safetensors.Tensor> tensors, ParameterSequence parameters, String conv, String bn) {
+        tensors.add(take(parameters, "weight", conv + ".weight"));
         for (String djl : List.of("gamma", "beta", "runningMean", "runningVar")) {
-            tensors.add(take(parameters, next, djl, bn + "." + BATCH_NORM.get(djl)));
+            tensors.add(take(parameters, djl, bn + "." + BATCH_NORM.get(djl)));
         }
         // DJL does not count BatchNorm's updates; torchvision uses the count only when momentum is None.
         tensors.add(Safetensors.Tensor.i64Scalar(bn + ".num_batches_tracked", 0));
     }
 
-    private static Safetensors.Tensor take(List<Parameter> parameters, int[] next, String djlName, String torchName) {
-        if (next[0] >= parameters.size()) {
-            throw new IllegalStateException("the block has too few parameters for " + torchName);
-        }
-        Parameter parameter = parameters.get(next[0]++);
-        if (!parameter.getName().endsWith(djlName)) {
-            throw new IllegalStateException("expected DJL's " + djlName + " for " + torchName + ", found "
-                    + parameter.getName());
-        }
-        var array = parameter.getArray();
+    private static Safetensors.Tensor take(ParameterSequence parameters, String djlName, String torchName) {
+        var array = parameters.take(djlName, torchName).getArray();
         return Safetensors.Tensor.f32(torchName, Arrays.copyOf(array.getShape().getShape(),
                 array.getShape().dimension()), array.toFloatArray());
     }

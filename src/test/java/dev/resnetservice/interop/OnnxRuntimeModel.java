@@ -1,0 +1,41 @@
+package dev.resnetservice.interop;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/** An ONNX file in ONNX Runtime on the CPU, with default session options, as a user's program would run it. */
+final class OnnxRuntimeModel implements AutoCloseable {
+
+    private static final OrtEnvironment ENVIRONMENT = OrtEnvironment.getEnvironment();
+
+    private final OrtSession session;
+
+    OnnxRuntimeModel(byte[] onnx) throws OrtException {
+        this.session = ENVIRONMENT.createSession(onnx);
+    }
+
+    OrtSession session() {
+        return session;
+    }
+
+    /** Logits, row after row, of {@code count} normalised 3x32x32 images (NCHW floats). */
+    float[] logits(float[] images, int count) throws OrtException {
+        try (OnnxTensor input = OnnxTensor.createTensor(ENVIRONMENT, FloatBuffer.wrap(images),
+                new long[] {count, 3, 32, 32});
+                OrtSession.Result result = session.run(Map.of(OnnxModel.INPUT, input))) {
+            FloatBuffer logits = ((OnnxTensor) result.get(OnnxModel.OUTPUT).orElseThrow()).getFloatBuffer();
+            float[] rows = new float[logits.remaining()];
+            logits.get(rows);
+            return rows;
+        }
+    }
+
+    @Override
+    public void close() throws OrtException {
+        session.close();
+    }
+}
