@@ -4,6 +4,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.resnetservice.data.ImageStore;
+import dev.resnetservice.data.Normalization;
 import java.nio.FloatBuffer;
 import java.util.Map;
 
@@ -16,6 +18,18 @@ final class OnnxRuntimeModel implements AutoCloseable {
 
     OnnxRuntimeModel(byte[] onnx) throws OrtException {
         this.session = ENVIRONMENT.createSession(onnx);
+    }
+
+    /** The input the export takes from 32x32 CHW uint8 images: /255, then (x - mean) / std per channel, as the service's. */
+    static float[] input(byte[] pixels, Normalization normalization) {
+        int plane = ImageStore.IMAGE_BYTES / 3;
+        float[] images = new float[pixels.length];
+        for (int i = 0; i < pixels.length; i++) {
+            int channel = i / plane % 3;
+            float value = (pixels[i] & 0xff) / 255f;
+            images[i] = (float) ((value - normalization.mean().get(channel)) / normalization.std().get(channel));
+        }
+        return images;
     }
 
     OrtSession session() {
