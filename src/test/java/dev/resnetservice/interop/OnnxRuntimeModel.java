@@ -17,7 +17,12 @@ final class OnnxRuntimeModel implements AutoCloseable {
     private final OrtSession session;
 
     OnnxRuntimeModel(byte[] onnx) throws OrtException {
-        this.session = ENVIRONMENT.createSession(onnx);
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            // Idle pool threads sleep instead of spinning: in one JVM with libtorch (OnnxBenchmark)
+            // spinning ones took the cores from libtorch's OpenMP threads.
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            this.session = ENVIRONMENT.createSession(onnx, options);
+        }
     }
 
     /** The input the export takes from 32x32 CHW uint8 images: /255, then (x - mean) / std per channel, as the service's. */
