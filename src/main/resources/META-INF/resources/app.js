@@ -481,7 +481,7 @@ async function refreshModels() {
     cell(row, percent(m.testAccuracy));
     cell(row, new Date(m.createdAt).toLocaleString());
     const exports = cell(row, '');
-    for (const format of ['safetensors', 'huggingface']) {
+    for (const format of ['safetensors', 'huggingface', 'onnx']) {
       const download = document.createElement('a');
       download.href = `/models/${encodeURIComponent(m.name)}/export?format=${format}`;
       download.textContent = format;

@@ -6,16 +6,12 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.resnetservice.data.ImageStore;
 import dev.resnetservice.data.DeviceNormalizer;
-import dev.resnetservice.model.Architecture;
-import dev.resnetservice.model.BatchNormFolding;
 import dev.resnetservice.model.Checkpoint;
 import dev.resnetservice.model.CheckpointStore;
 import dev.resnetservice.model.ClassProbabilities;
-import dev.resnetservice.model.ResNet18;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -38,16 +34,8 @@ final class ServedModel implements AutoCloseable {
         this.checkpoint = checkpoint;
         this.model = Model.newInstance(checkpoint.params().toString(), device, "PyTorch");
         try {
-            Architecture architecture = Architecture.fromId(checkpoint.manifest().architecture());
-            int classes = checkpoint.manifest().classes().size();
             // Served with each BatchNorm folded into its conv: the same function, less work.
-            model.setBlock(ResNet18.buildFolded(architecture, classes));
-            ResNet18.initialize(model.getBlock(), model.getNDManager());
-            try (NDManager trainedArrays = model.getNDManager().newSubManager()) {
-                Block trained = ResNet18.build(architecture, classes);
-                checkpoints.load(checkpoint, trained, trainedArrays);
-                BatchNormFolding.fold(trained.getParameters().values(), model.getBlock().getParameters().values());
-            }
+            model.setBlock(checkpoints.loadFolded(checkpoint, model.getNDManager()));
         } catch (IOException e) {
             model.close();
             throw new UncheckedIOException("cannot read " + checkpoint.params(), e);

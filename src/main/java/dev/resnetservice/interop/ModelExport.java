@@ -29,12 +29,13 @@ import java.util.zip.ZipOutputStream;
  * unfolded network, so {@code torchvision.models.resnet18(num_classes=N).load_state_dict(...)}
  * takes it in strict mode, with the class names, normalisation and spec in {@code __metadata__}.
  * {@code huggingface}: a zip of that file as {@code model.safetensors} and a {@code config.json} in
- * the convention timm and the hub use (timm's resnet18 has torchvision's keys).
+ * the convention timm and the hub use (timm's resnet18 has torchvision's keys). {@code onnx}: the
+ * folded network /predict serves, as {@link OnnxModel} writes it, with the same metadata.
  */
 @ApplicationScoped
 public class ModelExport {
 
-    public static final List<String> FORMATS = List.of("safetensors", "huggingface");
+    public static final List<String> FORMATS = List.of("safetensors", "huggingface", "onnx");
 
     private final ModelCatalog catalog;
     private final CheckpointStore checkpoints;
@@ -59,6 +60,9 @@ public class ModelExport {
         if ("safetensors".equals(format)) {
             return new Export(name + ".safetensors", out -> safetensors(checkpoint, out));
         }
+        if ("onnx".equals(format)) {
+            return new Export(name + ".onnx", out -> onnx(checkpoint, out));
+        }
         return new Export(name + "-huggingface.zip", out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
             zip.putNextEntry(new ZipEntry("model.safetensors"));
@@ -76,7 +80,20 @@ public class ModelExport {
             CheckpointManifest manifest = checkpoint.manifest();
             Block block = ResNet18.build(Architecture.fromId(manifest.architecture()), manifest.classes().size());
             checkpoints.load(checkpoint, block, manager);
-            Safetensors.write(TorchvisionStateDict.of(block), metadata(manifest), out, mapper);
+            Map<String, String> metadata = new LinkedHashMap<>();
+            metadata.put("format", "pt"); // what safetensors' torch loader expects
+            metadata.putAll(metadata(manifest));
+            Safetensors.write(TorchvisionStateDict.of(block), metadata, out, mapper);
+        } catch (MalformedModelException e) {
+            throw new UncheckedIOException(new IOException("cannot load " + checkpoint.params(), e));
+        }
+    }
+
+    private void onnx(Checkpoint checkpoint, OutputStream out) throws IOException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            CheckpointManifest manifest = checkpoint.manifest();
+            Block folded = checkpoints.loadFolded(checkpoint, manager);
+            OnnxModel.of(folded, Architecture.fromId(manifest.architecture()), metadata(manifest)).writeTo(out);
         } catch (MalformedModelException e) {
             throw new UncheckedIOException(new IOException("cannot load " + checkpoint.params(), e));
         }
@@ -104,10 +121,9 @@ public class ModelExport {
         return config;
     }
 
-    /** Strings only, as safetensors requires; lists and the spec as JSON text. */
+    /** Strings only, as safetensors and ONNX's metadata_props require; lists and the spec as JSON text. */
     private Map<String, String> metadata(CheckpointManifest manifest) throws JsonProcessingException {
         Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("format", "pt");
         metadata.put("architecture", manifest.architecture());
         metadata.put("num_classes", Integer.toString(manifest.classes().size()));
         metadata.put("classes", mapper.writeValueAsString(manifest.classes()));

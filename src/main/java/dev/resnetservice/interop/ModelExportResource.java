@@ -8,7 +8,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** GET /models/&lt;model&gt;/export?format=safetensors|huggingface: the model as a file, streamed. */
+/** GET /models/&lt;model&gt;/export?format=safetensors|huggingface|onnx: the model as a file, streamed. */
 @Path("/models/{model}/export")
 public class ModelExportResource {
 

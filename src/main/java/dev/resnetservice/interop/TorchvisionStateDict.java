@@ -11,9 +11,8 @@ import java.util.Map;
 
 /**
  * The parameters of an (unfolded) {@code ResNet18} block under torchvision's state_dict names, in
- * torchvision's order. DJL walks the block tree in the order torchvision registers its modules
- * (conv1, bn1, then per BasicBlock conv1, bn1, conv2, bn2, downsample.0, downsample.1, then fc), so
- * the two lists pair up one to one; each pair is checked by kind and shape.
+ * torchvision's order: DJL's order ({@link ParameterSequence}), so the two lists pair up one to one,
+ * each pair checked by kind.
  */
 public final class TorchvisionStateDict {
 
@@ -81,45 +80,30 @@ public final class TorchvisionStateDict {
 
     private static List<Entry> entries(Block block) {
         List<Entry> entries = new ArrayList<>();
-        List<Parameter> parameters = new ArrayList<>(block.getParameters().values());
-        int[] next = {0};
-        convBn(entries, parameters, next, "conv1", "bn1");
+        ParameterSequence parameters = new ParameterSequence(block);
+        convBn(entries, parameters, "conv1", "bn1");
         for (int layer = 1; layer <= 4; layer++) {
             for (int index = 0; index < 2; index++) {
                 String prefix = "layer" + layer + "." + index + ".";
-                convBn(entries, parameters, next, prefix + "conv1", prefix + "bn1");
-                convBn(entries, parameters, next, prefix + "conv2", prefix + "bn2");
+                convBn(entries, parameters, prefix + "conv1", prefix + "bn1");
+                convBn(entries, parameters, prefix + "conv2", prefix + "bn2");
                 if (index == 0 && layer > 1) { // the first block of layers 2-4 halves the map and doubles the width
-                    convBn(entries, parameters, next, prefix + "downsample.0", prefix + "downsample.1");
+                    convBn(entries, parameters, prefix + "downsample.0", prefix + "downsample.1");
                 }
             }
         }
-        entries.add(take(parameters, next, "weight", "fc.weight"));
-        entries.add(take(parameters, next, "bias", "fc.bias"));
-        if (next[0] != parameters.size()) {
-            throw new IllegalStateException("the block has " + parameters.size() + " parameters, torchvision's resnet18 "
-                    + next[0]);
-        }
+        entries.add(new Entry("fc.weight", parameters.take("weight", "fc.weight")));
+        entries.add(new Entry("fc.bias", parameters.take("bias", "fc.bias")));
+        parameters.requireAllTaken("torchvision's resnet18");
         return entries;
     }
 
-    private static void convBn(List<Entry> entries, List<Parameter> parameters, int[] next, String conv, String bn) {
-        entries.add(take(parameters, next, "weight", conv + ".weight"));
+    private static void convBn(List<Entry> entries, ParameterSequence parameters, String conv, String bn) {
+        entries.add(new Entry(conv + ".weight", parameters.take("weight", conv + ".weight")));
         for (String djl : List.of("gamma", "beta", "runningMean", "runningVar")) {
-            entries.add(take(parameters, next, djl, bn + "." + BATCH_NORM.get(djl)));
+            String name = bn + "." + BATCH_NORM.get(djl);
+            entries.add(new Entry(name, parameters.take(djl, name)));
         }
         entries.add(new Entry(bn + "." + BATCHES_TRACKED, null));
-    }
-
-    private static Entry take(List<Parameter> parameters, int[] next, String djlName, String torchName) {
-        if (next[0] >= parameters.size()) {
-            throw new IllegalStateException("the block has too few parameters for " + torchName);
-        }
-        Parameter parameter = parameters.get(next[0]++);
-        if (!parameter.getName().endsWith(djlName)) {
-            throw new IllegalStateException("expected DJL's " + djlName + " for " + torchName + ", found "
-                    + parameter.getName());
-        }
-        return new Entry(torchName, parameter);
     }
 }

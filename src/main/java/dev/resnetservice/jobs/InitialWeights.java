@@ -2,7 +2,6 @@ package dev.resnetservice.jobs;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -175,6 +175,24 @@ public class CheckpointStore {
         }
     }
 
+    /**
+     * The checkpoint as the inference network, {@link ResNet18#buildFolded} filled by
+     * {@link BatchNormFolding}, its arrays in {@code manager}; the trained network it is folded from
+     * lives only during the call. Throws as {@link #load} does.
+     */
+    public Block loadFolded(Checkpoint checkpoint, NDManager manager) throws IOException, MalformedModelException {
+        Architecture architecture = Architecture.fromId(checkpoint.manifest().architecture());
+        int classes = checkpoint.manifest().classes().size();
+        Block folded = ResNet18.buildFolded(architecture, classes);
+        ResNet18.initialize(folded, manager);
+        try (NDManager trainedArrays = manager.newSubManager()) {
+            Block trained = ResNet18.build(architecture, classes);
+            load(checkpoint, trained, trainedArrays);
+            BatchNormFolding.fold(trained.getParameters().values(), folded.getParameters().values());
+        }
+        return folded;
+    }
+
     private Optional<Checkpoint> read(Path manifestFile) {
         try {
             CheckpointManifest manifest = reader.readValue(manifestFile.toFile());

@@ -1,8 +1,6 @@
 package dev.resnetservice.interop;
 
-import static dev.resnetservice.testdata.JobApi.data;
-import static dev.resnetservice.testdata.JobApi.submit;
-import static dev.resnetservice.testdata.JobApi.waitForEnd;
+import static dev.resnetservice.testdata.JobApi.tinyModel;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,21 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.resnetservice.data.Cifar10Reader;
-import dev.resnetservice.data.ImageStore;
+import dev.resnetservice.testdata.SystemPython;
 import dev.resnetservice.testdata.TestHome;
-import dev.resnetservice.testdata.TestImages;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -34,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -42,18 +36,6 @@ import org.junit.jupiter.api.Test;
 class ModelExportTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String PYTHON = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
-    private static String model;
-
-    private static synchronized String trainedModel() {
-        if (model == null) {
-            String id = submit(Map.of("epochs", 1, "batchSize", 64, "limitTrain", 256, "limitTest", 64,
-                    "optimizer", Map.of("lr", 0.001)));
-            assertEquals("succeeded", waitForEnd(id, Duration.ofMinutes(5)).getString("state"));
-            model = id;
-        }
-        return model;
-    }
 
     /** torchvision's resnet18 state_dict keys, in its order, written from models/resnet.py. */
     static List<String> torchvisionKeys() {
@@ -83,9 +65,9 @@ class ModelExportTest {
 
     @Test
     void safetensorsHoldTorchvisionsStateDictWithTheModelsMetadata() throws Exception {
-        Response response = given().get("/models/" + trainedModel() + "/export?format=safetensors");
+        Response response = given().get("/models/" + tinyModel() + "/export?format=safetensors");
         response.then().statusCode(200)
-                .header("Content-Disposition", containsString(trainedModel() + "-epoch-1.safetensors"));
+                .header("Content-Disposition", containsString(tinyModel() + "-epoch-1.safetensors"));
         byte[] file = response.asByteArray();
         long length = ByteBuffer.wrap(file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         assertEquals(0, length % 8, "header padded to 8 bytes");
@@ -115,17 +97,17 @@ class ModelExportTest {
 
         given().get("/models/default/export?format=safetensors").then().statusCode(200)
                 .header("Content-Disposition", containsString(".safetensors"));
-        given().get("/models/" + trainedModel() + "/export?format=pickle")
+        given().get("/models/" + tinyModel() + "/export?format=pickle")
                 .then().statusCode(400).body("detail", containsString("format: 'pickle'"));
         given().get("/models/20261205-000000-nosuch/export").then().statusCode(404);
     }
 
     @Test
     void theHuggingFaceZipHoldsTheSafetensorsAndTimmsConfig() throws Exception {
-        byte[] safetensors = given().get("/models/" + trainedModel() + "/export?format=safetensors").asByteArray();
-        Response response = given().get("/models/" + trainedModel() + "/export?format=huggingface");
+        byte[] safetensors = given().get("/models/" + tinyModel() + "/export?format=safetensors").asByteArray();
+        Response response = given().get("/models/" + tinyModel() + "/export?format=huggingface");
         response.then().statusCode(200)
-                .header("Content-Disposition", containsString(trainedModel() + "-epoch-1-huggingface.zip"));
+                .header("Content-Disposition", containsString(tinyModel() + "-epoch-1-huggingface.zip"));
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(response.asByteArray()))) {
             for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
@@ -146,54 +128,20 @@ class ModelExportTest {
     /** The real consumer: Debian's python3-torch and python3-torchvision, as a user would load the file. */
     @Test
     void torchvisionLoadsTheExportStrictlyAndPredictsWhatPredictDoes() throws Exception {
-        requireTorch();
+        SystemPython.require("torch, torchvision", "python3-torch python3-torchvision");
         Path dir = Files.createTempDirectory(Path.of("target"), "export-");
         Path weights = Files.write(dir.resolve("model.safetensors"),
-                given().get("/models/" + trainedModel() + "/export").then().statusCode(200).extract().asByteArray());
-        ImageStore test = Cifar10Reader.read(data()).test();
-        ByteArrayOutputStream pixels = new ByteArrayOutputStream();
+                given().get("/models/" + tinyModel() + "/export").then().statusCode(200).extract().asByteArray());
         var request = given();
-        for (int i = 0; i < 4; i++) {
-            pixels.write(test.image(i));
-            request.multiPart("image", "test-" + i + ".png", TestImages.png(TestImages.record(test, i)), "image/png");
-        }
-        Path images = Files.write(dir.resolve("images.bin"), pixels.toByteArray());
-        JsonPath predicted = request.when().post("/predict?topk=10&model=" + trainedModel())
+        Path images = TorchComparison.images(dir, request);
+        JsonPath predicted = request.when().post("/predict?topk=10&model=" + tinyModel())
                 .then().statusCode(200).extract().jsonPath();
 
-        Process python = new ProcessBuilder(PYTHON, "src/test/python/torchvision_probabilities.py", weights.toString(),
-                images.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        byte[] output = python.getInputStream().readAllBytes();
-        assertEquals(0, python.waitFor());
-        JsonNode torch = JSON.readTree(output);
+        JsonNode torch = SystemPython.run("torchvision_probabilities.py", weights, images);
         assertEquals(122, torch.get("keys").asInt());
         List<String> classes = JSON.convertValue(torch.get("classes"), List.class);
-        double worst = 0;
-        for (int i = 0; i < 4; i++) {
-            List<Map<String, Object>> top = predicted.getList("predictions[" + i + "].top");
-            for (Map<String, Object> score : top) {
-                double ours = ((Number) score.get("probability")).doubleValue();
-                double theirs = torch.get("probabilities").get(i).get(classes.indexOf((String) score.get("label"))).asDouble();
-                worst = Math.max(worst, Math.abs(ours - theirs));
-            }
-        }
+        double worst = TorchComparison.largestDifference(predicted, torch.get("probabilities"), classes);
         System.out.printf("torchvision against /predict: largest probability difference %.2e%n", worst);
         assertTrue(worst < 1e-4, "largest probability difference between torchvision and /predict: " + worst);
-    }
-
-    /** Skips loudly without PyTorch, unless RESNET_TEST_REQUIRE_TORCH=true (as .ci/run sets): then it fails. */
-    private static void requireTorch() throws Exception {
-        Process probe = new ProcessBuilder(PYTHON, "-c", "import torch, torchvision").redirectErrorStream(true).start();
-        String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (probe.waitFor() == 0) {
-            return;
-        }
-        String message = "PyTorch is not installed for " + PYTHON + " (" + output.strip() + "): apt-get install"
-                + " python3-torch python3-torchvision; .ci/run does";
-        if (Boolean.parseBoolean(System.getenv("RESNET_TEST_REQUIRE_TORCH"))) {
-            throw new IllegalStateException(message);
-        }
-        System.err.println("SKIPPED: " + message);
-        Assumptions.abort(message);
     }
 }

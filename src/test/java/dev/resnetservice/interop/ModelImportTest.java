@@ -19,7 +19,7 @@ import dev.resnetservice.data.Cifar10Reader;
 import dev.resnetservice.data.ImageStore;
 import dev.resnetservice.model.Architecture;
 import dev.resnetservice.model.ResNet18;
-import dev.resnetservice.testdata.DebianTorch;
+import dev.resnetservice.testdata.SystemPython;
 import dev.resnetservice.testdata.TestHome;
 import dev.resnetservice.testdata.TestImages;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -115,32 +115,18 @@ class ModelImportTest {
     @ParameterizedTest
     @CsvSource({"resnet18, torchvision-import", "resnet18-cifar, cifar-import"})
     void aStateDictMadeByPytorchPredictsWhatPytorchDoes(String architecture, String name) throws Exception {
-        DebianTorch.require("torch, torchvision", "python3-torch python3-torchvision");
+        SystemPython.require("torch, torchvision", "python3-torch python3-torchvision");
         Path dir = Files.createTempDirectory(Path.of("target"), "import-");
-        ImageStore test = Cifar10Reader.read(data()).test();
-        ByteArrayOutputStream pixels = new ByteArrayOutputStream();
         var request = given();
-        for (int i = 0; i < 4; i++) {
-            pixels.write(test.image(i));
-            request.multiPart("image", "test-" + i + ".png", TestImages.png(TestImages.record(test, i)), "image/png");
-        }
-        Path images = Files.write(dir.resolve("images.bin"), pixels.toByteArray());
+        Path images = TorchComparison.images(dir, request);
         Path weights = dir.resolve("model.safetensors");
-        JsonNode torch = DebianTorch.run("torchvision_state_dict.py", weights, images, 10, architecture);
+        JsonNode torch = SystemPython.run("torchvision_state_dict.py", weights, images, 10, architecture);
 
         upload(Files.readAllBytes(weights), Map.of("name", name, "architecture", architecture,
                 "classes", String.join(",", LABELS))).statusCode(201).body("architecture", equalTo(architecture));
         JsonPath predicted = request.when().post("/predict?topk=10&model=" + name)
                 .then().statusCode(200).extract().jsonPath();
-        double worst = 0;
-        for (int i = 0; i < 4; i++) {
-            List<Map<String, Object>> top = predicted.getList("predictions[" + i + "].top");
-            for (Map<String, Object> score : top) {
-                double ours = ((Number) score.get("probability")).doubleValue();
-                double theirs = torch.get("probabilities").get(i).get(LABELS.indexOf((String) score.get("label"))).asDouble();
-                worst = Math.max(worst, Math.abs(ours - theirs));
-            }
-        }
+        double worst = TorchComparison.largestDifference(predicted, torch.get("probabilities"), LABELS);
         System.out.printf("PyTorch's %s against /predict after import: largest probability difference %.2e%n",
                 architecture, worst);
         assertTrue(worst < 1e-4, "largest probability difference between PyTorch and /predict: " + worst);

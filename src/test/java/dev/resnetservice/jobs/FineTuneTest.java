@@ -20,7 +20,6 @@ import io.restassured.path.json.JsonPath;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

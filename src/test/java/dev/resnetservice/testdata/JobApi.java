@@ -20,6 +20,7 @@ public final class JobApi {
 
     public static final Set<String> ENDED = Set.of("succeeded", "failed", "cancelled", "interrupted");
     private static Path data;
+    private static String tinyModel;
 
     private JobApi() {
     }
@@ -47,6 +48,20 @@ public final class JobApi {
                 .header("Location", matchesPattern(".*/jobs/\\d{8}-\\d{6}-[a-z0-9]{6}"))
                 .body("state", equalTo("queued"))
                 .extract().path("id");
+    }
+
+    /** A model to export or serve: one epoch on 256 generated images, trained once per test JVM (its app start). */
+    public static synchronized String tinyModel() {
+        if (tinyModel == null) {
+            String id = submit(Map.of("epochs", 1, "batchSize", 64, "limitTrain", 256, "limitTest", 64,
+                    "optimizer", Map.of("lr", 0.001)));
+            JsonPath job = waitForEnd(id, Duration.ofMinutes(5));
+            if (!"succeeded".equals(job.getString("state"))) {
+                throw new AssertionError("the tiny model's job did not succeed: " + job.prettify());
+            }
+            tinyModel = id;
+        }
+        return tinyModel;
     }
 
     /** A job that runs for minutes unless cancelled, to keep the worker busy. */

@@ -2,7 +2,6 @@ package dev.resnetservice.testdata;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,25 +10,27 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Debian's python3-torch and python3-torchvision, the real consumer of our exports and producer of
- * the state_dicts we import; the scripts live in src/test/python.
+ * Debian's Python with Debian's python3-torch, python3-torchvision and python3-onnx: the real
+ * consumers of the exports. A pyenv python3 earlier on PATH lacks them, so /usr/bin/python3 first.
  */
-public final class DebianTorch {
+public final class SystemPython {
 
-    /** Debian's python, which has the packages; a pyenv python on PATH may not. */
-    public static final String PYTHON = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+    public static final String PATH = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
 
-    private DebianTorch() {
+    private SystemPython() {
     }
 
-    /** Skips loudly without the modules, unless RESNET_TEST_REQUIRE_TORCH=true (as .ci/run sets): then it fails. */
-    public static void require(String modules, String packages) throws IOException, InterruptedException {
-        Process probe = new ProcessBuilder(PYTHON, "-c", "import " + modules).redirectErrorStream(true).start();
+    /**
+     * Skips loudly unless {@code modules} (as an import statement lists them) import, or fails where
+     * RESNET_TEST_REQUIRE_TORCH=true (as .ci/run sets); {@code packages} are the Debian packages to install.
+     */
+    public static void require(String modules, String packages) throws Exception {
+        Process probe = new ProcessBuilder(PATH, "-c", "import " + modules).redirectErrorStream(true).start();
         String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (probe.waitFor() == 0) {
             return;
         }
-        String message = modules + " not installed for " + PYTHON + " (" + output.strip() + "): apt-get install "
+        String message = modules + " not importable by " + PATH + " (" + output.strip() + "): apt-get install "
                 + packages + "; .ci/run does";
         if (Boolean.parseBoolean(System.getenv("RESNET_TEST_REQUIRE_TORCH"))) {
             throw new IllegalStateException(message);
@@ -39,8 +40,8 @@ public final class DebianTorch {
     }
 
     /** Runs a script of src/test/python and reads the JSON it prints; fails on a non-zero exit. */
-    public static JsonNode run(String script, Object... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(PYTHON, "src/test/python/" + script));
+    public static JsonNode run(String script, Object... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(PATH, "src/test/python/" + script));
         for (Object argument : arguments) {
             command.add(argument.toString());
         }
