@@ -14,6 +14,7 @@ import dev.resnetservice.jobs.JobRepository;
 import dev.resnetservice.jobs.JobSpec;
 import dev.resnetservice.storage.AtomicFile;
 import dev.resnetservice.storage.Folders;
+import dev.resnetservice.web.ProblemException;
 import dev.resnetservice.web.InvalidRequestException;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -61,6 +62,7 @@ public class DatasetRegistry {
     private final ImageFolderImport importer;
     private final ArchiveUnpacker unpacker;
     private final int maxFiles;
+    private final long maxUpload;
     private final boolean embedded;
     private final Map<String, DatasetInfo> described = new ConcurrentHashMap<>();
     private final ExecutorService imports = Executors.newSingleThreadExecutor(runnable -> {
@@ -79,6 +81,7 @@ public class DatasetRegistry {
         this.importer = new ImageFolderImport(new ImageDecoder(config.datasets().maxImagePixels(),
                 config.predict().maxSide()));
         this.maxFiles = config.datasets().maxFiles();
+        this.maxUpload = config.datasets().maxUpload().asLongValue();
         this.unpacker = new ArchiveUnpacker(config.datasets().maxUnpacked().asLongValue(), maxFiles);
         this.embedded = config.embedded();
     }
@@ -173,6 +176,12 @@ public class DatasetRegistry {
      * checks it like a folder, then imports it in the background; the unpacked files go afterwards.
      */
     public DatasetInfo importArchive(ImportRequest request, Path archive) throws IOException {
+        // A body of unknown length (chunked) passed RequestBodyLimit: held to Quarkus' limit, the largest upload's.
+        long size = Files.size(archive);
+        if (size > maxUpload) {
+            throw new ProblemException(413, "Request too large", "archive: " + size + " bytes, more than " + maxUpload
+                    + " (resnet.datasets.max-upload)", "archive");
+        }
         requireNameFree(request.name());
         Path incoming = dir.resolve(".incoming").resolve(request.name() + "-" + UUID.randomUUID());
         unpacker.unpack(archive, incoming);

@@ -1,5 +1,6 @@
 package dev.resnetservice.jobs;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import dev.resnetservice.data.Augmentation;
 import dev.resnetservice.data.Normalization;
 import dev.resnetservice.datasets.ImportRequest;
@@ -52,6 +53,13 @@ public record JobSpec(
      * folder of CIFAR-10 binary files; neither means the home folder's CIFAR-10.
      */
     public record DatasetSpec(String format, String path, String name, String labels) {
+        /** {@code "dataset": "flowers"} is {@code {"name": "flowers"}}. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static DatasetSpec named(String name) {
+            return new DatasetSpec(null, null, name, null);
+        }
+
+        @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
         public DatasetSpec {
             if (name != null) {
                 if (path != null) {
@@ -117,6 +125,13 @@ public record JobSpec(
     public record InitSpec(String model, String freeze, String sha256) {
         public static final List<String> FREEZE = List.of("none", "backbone");
 
+        /** {@code "init": "<model>"} is {@code {"model": "<model>"}}. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static InitSpec of(String model) {
+            return new InitSpec(model, null, null);
+        }
+
+        @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
         public InitSpec {
             if (model == null || model.isBlank()) {
                 throw new InvalidSpecException("init.model", "name the model to start from (GET /models lists them)");
@@ -134,6 +149,13 @@ public record JobSpec(
 
     /** {@code momentum} and {@code nesterov} are SGD's; they are null for adam and adamw. */
     public record OptimizerSpec(String name, Double lr, Double weightDecay, Double momentum, Boolean nesterov) {
+        /** {@code "optimizer": "sgd"} is {@code {"name": "sgd"}}. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static OptimizerSpec named(String name) {
+            return new OptimizerSpec(name, null, null, null, null);
+        }
+
+        @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
         public OptimizerSpec {
             if (name != null && !OPTIMIZERS.contains(name)) {
                 throw new InvalidSpecException("optimizer.name", "unknown optimizer '" + name + "', expected one of "
@@ -173,6 +195,13 @@ public record JobSpec(
     }
 
     public record ScheduleSpec(String name, Double warmupEpochs) {
+        /** {@code "schedule": "onecycle"} is {@code {"name": "onecycle"}}. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static ScheduleSpec named(String name) {
+            return new ScheduleSpec(name, null);
+        }
+
+        @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
         public ScheduleSpec {
             if (name != null && !LearningRateSchedule.NAMES.contains(name)) {
                 throw new InvalidSpecException("schedule.name", "unknown schedule '" + name + "', expected one of "
@@ -211,6 +240,13 @@ public record JobSpec(
 
     /** {@code keep}: which checkpoints stay on disk, {@code all}, {@code last:N} or {@code best:N}; the newest always. */
     public record CheckpointsSpec(String keep) {
+        /** {@code "checkpoints": "last:3"} is {@code {"keep": "last:3"}}. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static CheckpointsSpec of(String keep) {
+            return new CheckpointsSpec(keep);
+        }
+
+        @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
         public CheckpointsSpec {
             try {
                 keep = Retention.parse(keep).toString();

@@ -109,7 +109,8 @@ class DatasetUploadTest {
 
     @Test
     void anArchiveOverTheUploadLimitIs413AndOtherBodiesOverTheirsToo() {
-        upload("huge", "huge.zip", new byte[9 << 20]).statusCode(413);
+        upload("huge", "huge.zip", new byte[9 << 20]).statusCode(413)
+                .body("detail", containsString("resnet.datasets.max-upload"));
         given().contentType("application/json").body("{\"epochs\": 1, \"pad\": \"" + "x".repeat(11 << 20) + "\"}")
                 .when().post("/jobs")
                 .then().statusCode(413).contentType("application/problem+json")

@@ -78,8 +78,26 @@ class JobSpecTest {
         assertEquals(spec, parse(mapper.writeValueAsString(spec)));
     }
 
+    /** A string where an object with a name (or model, or keep) is expected is that object's name: the same job. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
+        "{\"optimizer\": \"sgd\"}                     | {\"optimizer\": {\"name\": \"sgd\"}}",
+        "{\"schedule\": \"onecycle\"}                 | {\"schedule\": {\"name\": \"onecycle\"}}",
+        "{\"dataset\": \"flowers\"}                   | {\"dataset\": {\"name\": \"flowers\"}}",
+        "{\"checkpoints\": \"last:3\"}                | {\"checkpoints\": {\"keep\": \"last:3\"}}",
+        "{\"init\": \"20261205-120000-abcdef@2\"}     | {\"init\": {\"model\": \"20261205-120000-abcdef@2\"}}",
+        "{\"recipe\": \"fast\", \"optimizer\": \"adam\", \"schedule\": \"cosine\"} | {\"recipe\": \"fast\", \"optimizer\": {\"name\": \"adam\"}, \"schedule\": {\"name\": \"cosine\"}}",
+    })
+    void aStringIsShorthandForTheObjectsName(String shorthand, String object) throws Exception {
+        JobSpec spec = parse(shorthand);
+        assertEquals(parse(object), spec);
+        assertEquals(spec, parse(mapper.writeValueAsString(spec)), "the resolved object form reads back");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"optimizer\": \"lion\"}                                     | optimizer.name",
+        "{\"schedule\": \"step\"}                                      | schedule.name",
         "{\"recipe\": \"quick\"}                                          | recipe",
         "{\"optimizer\": {\"name\": \"lion\"}}                            | optimizer.name",
         "{\"optimizer\": {\"momentum\": 0.9}}                             | optimizer.momentum",
