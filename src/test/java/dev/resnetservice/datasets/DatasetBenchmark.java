@@ -39,7 +39,7 @@ import javax.imageio.ImageIO;
  *     handwritten digits as PNG class folders (imported) and in the CIFAR binary layout, the same
  *     pixels and split, trained with the same spec: the test accuracy of each.</li>
  * </ol>
- * <pre>mvn -B -ntp -Pbenchmark verify -Dbenchmark.training.skip -Dbenchmark.predict.skip -Dbenchmark.datasets.skip=false</pre>
+ * <pre>./mvnw -B -ntp -Pbenchmark verify -Dbenchmark.training.skip -Dbenchmark.predict.skip -Dbenchmark.datasets.skip=false</pre>
  * {@code -Dbenchmark.datasets.parts=epoch} runs only part 2 (the default is {@code import,epoch}).
  */
 public final class DatasetBenchmark {

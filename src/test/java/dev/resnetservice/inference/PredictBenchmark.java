@@ -49,7 +49,7 @@ import java.util.regex.Pattern;
  * paths: no multipart parsing, no temporary file), one HTTP/1.1 client and connection per thread.
  * Client and service share the machine's cores, so the client's own cost is in the figures.
  *
- * <p>Run: {@code mvn -B -ntp -Pbenchmark verify -Dbenchmark.training.skip} (options:
+ * <p>Run: {@code ./mvnw -B -ntp -Pbenchmark verify -Dbenchmark.training.skip} (options:
  * -Dbenchmark.predict.warmup=200 -Dbenchmark.predict.requests-c1=2000
  * -Dbenchmark.predict.requests-cn=4000 -Dbenchmark.predict.concurrency=16
  * -Dbenchmark.predict.iterations=50 -Dbenchmark.predict.max-delay-ms=default, i.e. the service's 5).

@@ -34,7 +34,7 @@ import java.util.concurrent.Callable;
  * busy neighbour slows both alike. DJL gets what ServedModel gives it: the malloc tuning and
  * NNPACK switch of start-up, a batch normalised on the device (channels-last from 32 images); the
  * timed call is the forward (or session.run) and reading the logits back.
- * <pre>mvn -B -ntp -Pbenchmark verify -Dbenchmark.training.skip -Dbenchmark.predict.skip -Dbenchmark.onnx.skip=false</pre>
+ * <pre>./mvnw -B -ntp -Pbenchmark verify -Dbenchmark.training.skip -Dbenchmark.predict.skip -Dbenchmark.onnx.skip=false</pre>
  * {@code -Dbenchmark.onnx.model=resnet18-cifar} for the other stem; {@code -Dbenchmark.onnx.rounds}.
  */
 public final class OnnxBenchmark {

@@ -40,7 +40,7 @@ import java.util.stream.Stream;
  * the quiet run, what the clients saw (events, reconnects, gaps or repeats: must be 0), the answers
  * to /predict (hung requests: must be 0), and the service's heap and open files before and after.
  *
- * <pre>mvn -B -ntp -Pbenchmark verify -Dbenchmark.training.skip -Dbenchmark.predict.skip -Dbenchmark.soak.skip=false</pre>
+ * <pre>./mvnw -B -ntp -Pbenchmark verify -Dbenchmark.training.skip -Dbenchmark.predict.skip -Dbenchmark.soak.skip=false</pre>
  *
  * The clients run in this JVM on the same cores as the service: their own CPU is part of what the
  * loaded rows measure.

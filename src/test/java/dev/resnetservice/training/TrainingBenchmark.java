@@ -35,7 +35,7 @@ import java.util.function.UnaryOperator;
  * on the device, timed part by part, and (c) the same step in PyTorch ({@link PyTorchReference})
  * when it is installed. Each DJL side trains one warm-up epoch, then the measured ones.
  *
- * <p>Run: {@code mvn -B -ntp -Pbenchmark verify} (options: -Dbenchmark.images=2560
+ * <p>Run: {@code ./mvnw -B -ntp -Pbenchmark verify} (options: -Dbenchmark.images=2560
  * -Dbenchmark.epochs=2 -Dbenchmark.rounds=4
  * -Dbenchmark.malloc-tuning=true -Dbenchmark.nnpack-off=true).
  */

@@ -33,7 +33,7 @@ import java.util.concurrent.Future;
  * <li>the latency of an event from the worker's write (the row's {@code written_at}, the database's
  *     clock) to each of {@code clients} SSE clients on another API replica: p50, p99, max.</li>
  * </ol>
- * <pre>mvn -B -ntp -Pbenchmark verify -Dbenchmark.training.skip -Dbenchmark.predict.skip -Dbenchmark.cluster.skip=false</pre>
+ * <pre>./mvnw -B -ntp -Pbenchmark verify -Dbenchmark.training.skip -Dbenchmark.predict.skip -Dbenchmark.cluster.skip=false</pre>
  */
 public final class ClusterBenchmark {
 
