@@ -1,5 +1,8 @@
 package dev.resnetservice.datasets;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -48,6 +51,8 @@ public class DatasetResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "202", description = "importing; Location: /datasets/<name>, poll it for progress",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DatasetInfo.class)))
     public Response create(ImportRequest request) {
         return accepted(registry.importFolder(request));
     }
@@ -59,6 +64,8 @@ public class DatasetResource {
     /** multipart/form-data: {@code name}, {@code archive} (.zip or .tar.gz), optional {@code testSplit} and {@code seed}. */
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @APIResponse(responseCode = "202", description = "importing; Location: /datasets/<name>, poll it for progress",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DatasetInfo.class)))
     public Response upload(@RestForm String name, @RestForm("archive") FileUpload archive, @RestForm Double testSplit,
             @RestForm Long seed) throws IOException {
         if (archive == null) {
@@ -72,6 +79,7 @@ public class DatasetResource {
 
     @DELETE
     @Path("/{name}")
+    @APIResponse(responseCode = "204", description = "deleted")
     public Response delete(@PathParam("name") String name) {
         registry.delete(name);
         return Response.noContent().build();

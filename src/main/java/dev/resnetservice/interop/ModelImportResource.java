@@ -1,5 +1,8 @@
 package dev.resnetservice.interop;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.resnetservice.inference.ModelInfo;
 import dev.resnetservice.web.InvalidRequestException;
 import jakarta.ws.rs.Consumes;
@@ -29,6 +32,8 @@ public class ModelImportResource {
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "201", description = "imported; Location: /models/<name>@0",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ModelInfo.class)))
     public Response upload(@RestForm("weights") FileUpload weights, @RestForm String name,
             @RestForm String architecture, @RestForm String classes, @RestForm String mean, @RestForm String std)
             throws IOException {

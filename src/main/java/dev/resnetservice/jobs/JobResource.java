@@ -1,5 +1,9 @@
 package dev.resnetservice.jobs;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -30,6 +34,8 @@ public class JobResource {
     }
 
     @POST
+    @APIResponse(responseCode = "202", description = "queued; Location: /jobs/<id>",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Job.class)))
     @Consumes(MediaType.APPLICATION_JSON)
     public Response submit(JobSpec spec) {
         Job job = jobs.submit(spec == null ? JobSpec.defaults() : spec);
@@ -53,6 +59,9 @@ public class JobResource {
      */
     @DELETE
     @Path("/{id}")
+    @APIResponse(responseCode = "200", description = "cancelled (202: asked to stop, it stops within a batch)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Job.class)))
+    @APIResponse(responseCode = "204", description = "purged (?purge=true): the job and its files are gone")
     public Response cancel(@PathParam("id") String id, @QueryParam("purge") boolean purge) {
         if (purge) {
             jobs.purge(id);
@@ -64,6 +73,8 @@ public class JobResource {
 
     @POST
     @Path("/{id}/resume")
+    @APIResponse(responseCode = "202", description = "queued again, to continue from its newest valid checkpoint",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Job.class)))
     public Response resume(@PathParam("id") String id) {
         return Response.accepted(jobs.resume(id)).location(URI.create("/jobs/" + id)).build();
     }
@@ -72,6 +83,10 @@ public class JobResource {
     @GET
     @Path("/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @APIResponse(responseCode = "200", description = "Server-Sent Events: id (the event's number in the job's log,"
+            + " from 1; send Last-Event-ID to continue after it), event (state, progress, epoch, checkpoint, done) and"
+            + " data (one JSON object); a comment line keeps idle streams open; the stream ends after done",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
     public void events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
             @QueryParam("after") String after, @Context SseEventSink sink, @Context Sse sse) {
         streams.open(id, lastEventId != null ? lastEventId : after, sink, sse);
