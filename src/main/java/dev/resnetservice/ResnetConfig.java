@@ -36,6 +36,13 @@ public interface ResnetConfig {
     Optional<String> apiToken();
 
     /**
+     * With an api-token set, API reads (GET) need it too, as the header or the page's session cookie
+     * (POST /session); health, metrics, the API description and the page's own files stay open.
+     */
+    @WithDefault("true")
+    boolean guardReads();
+
+    /**
      * The device for jobs that say {@code auto} and for predictions: auto (a GPU when libtorch sees one), cpu,
      * gpu or gpu:N. A GPU named here must be there and pass the self-test, or start-up fails saying why.
      */

@@ -27,13 +27,14 @@ async function api(method, url, body) {
     method, headers,
     body: body === undefined || body instanceof FormData ? body : JSON.stringify(body),
   });
-  if (response.status === 401 && method !== 'GET') {
-    pendingToken = null;
+  if (response.status === 401) {
+    if (token === pendingToken) pendingToken = null;
     sessionStorage.removeItem(TOKEN_KEY);
     if (await askToken(token ? 'That token was refused.' : '')) return api(method, url, body);
   } else if (pendingToken && token === pendingToken) {
     sessionStorage.setItem(TOKEN_KEY, pendingToken);
     pendingToken = null;
+    await openSession(token);
   }
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
@@ -41,14 +42,20 @@ async function api(method, url, body) {
   return data;
 }
 
-/** Shows the token dialog; resolves true when a token was given (kept once a call with it succeeds). */
+/**
+ * Shows the token dialog; resolves true when a token was given (kept once a call with it succeeds).
+ * Calls refused at the same moment (the page's first reads, when reads are guarded) share one dialog.
+ */
+let asking = null;
 function askToken(message) {
+  if (asking) return asking;
   const dialog = $('#token-dialog');
   $('#token-error').textContent = message;
   $('#token-input').value = '';
-  return new Promise((resolve) => {
+  asking = new Promise((resolve) => {
     dialog.addEventListener('close', () => {
       const token = $('#token-input').value.trim();
+      asking = null;
       if (dialog.returnValue === 'ok' && token) {
         pendingToken = token;
         resolve(true);
@@ -58,6 +65,15 @@ function askToken(message) {
     }, { once: true });
     dialog.showModal();
   });
+  return asking;
+}
+
+/**
+ * The read cookie (HttpOnly, SameSite=Strict): the event stream and the download links cannot send
+ * the token in a header, and a token in their URLs would land in access logs.
+ */
+function openSession(token) {
+  return fetch('/session', { method: 'POST', headers: { Authorization: `Bearer ${token}` } }).catch(() => {});
 }
 
 const percent = (x) => (x == null ? '–' : `${(100 * x).toFixed(2)} %`);
@@ -654,8 +670,10 @@ document.addEventListener('DOMContentLoaded', () => {
   $('#recipe').addEventListener('change', (e) => fillForm(e.target.value));
   $('#optimizer-name').addEventListener('change', sgdOnly);
   showStatus();
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const session = token ? openSession(token) : Promise.resolve();
   loadRecipes();
-  refreshJobs().then(() => {
+  refreshJobs().then(() => session).then(() => {
     const running = jobs.find((j) => j.state === 'running') || jobs.at(-1);
     if (running && !view.id) openJob(running.id);
   });

@@ -13,7 +13,11 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * When {@code resnet.api-token} is set, every call that changes something (POST, PUT, PATCH,
- * DELETE) needs {@code Authorization: Bearer <token>}; reading stays open.
+ * DELETE) needs {@code Authorization: Bearer <token>}, and so does every API read while
+ * {@code resnet.guard-reads} is on; a read may instead carry the session cookie (see
+ * {@link ReadSession}), since the browser's EventSource cannot set headers and a token in the URL
+ * would end up in access logs. Only JAX-RS resources pass here: /q/health, /q/metrics, /q/openapi
+ * and the page's static files are served outside it and stay open.
  */
 public class ApiTokenFilter {
 
@@ -21,9 +25,13 @@ public class ApiTokenFilter {
     private static final String BEARER = "Bearer ";
 
     private final Optional<byte[]> tokenDigest;
+    private final boolean guardReads;
+    private final ReadSession session;
 
-    public ApiTokenFilter(ResnetConfig config) {
+    public ApiTokenFilter(ResnetConfig config, ReadSession session) {
         this.tokenDigest = config.apiToken().map(ApiTokenFilter::sha256);
+        this.guardReads = config.guardReads();
+        this.session = session;
     }
 
     /**
@@ -42,7 +50,8 @@ public class ApiTokenFilter {
     // Before matching, so before the body is read: an upload without the token is not written to disk first.
     @ServerRequestFilter(preMatching = true)
     public Optional<Response> requireToken(ContainerRequestContext request) {
-        if (tokenDigest.isEmpty() || !MUTATING.contains(request.getMethod())) {
+        boolean mutating = MUTATING.contains(request.getMethod());
+        if (tokenDigest.isEmpty() || !(mutating || guardReads)) {
             return Optional.empty();
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
@@ -51,9 +60,13 @@ public class ApiTokenFilter {
                 && MessageDigest.isEqual(sha256(header.substring(BEARER.length())), tokenDigest.get())) {
             return Optional.empty();
         }
-        String detail = header == null
-                ? "this call changes state and needs 'Authorization: Bearer <token>' (resnet.api-token is set)"
-                : "the bearer token is wrong";
+        // Reads only: a cookie rides along on any request the browser makes, a form from another site's included.
+        if (!mutating && header == null && session.accepts(request.getCookies().get(ReadSession.COOKIE))) {
+            return Optional.empty();
+        }
+        String detail = header != null ? "the bearer token is wrong"
+                : mutating ? "this call changes state and needs 'Authorization: Bearer <token>' (resnet.api-token is set)"
+                : "reads need 'Authorization: Bearer <token>' too (resnet.api-token is set and resnet.guard-reads is on)";
         return Optional.of(Response.fromResponse(ProblemMapper.problem(401, "Unauthorized", detail, null))
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"resnet-service\"")
                 .build());

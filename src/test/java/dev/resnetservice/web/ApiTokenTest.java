@@ -3,12 +3,17 @@ package dev.resnetservice.web;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.resnetservice.testdata.TestHome;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.Cookie;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -61,9 +66,33 @@ class ApiTokenTest {
     }
 
     @Test
-    void readsStayOpen() {
-        given().get("/jobs").then().statusCode(200);
-        given().get("/models").then().statusCode(200);
-        given().get("/q/health/live").then().statusCode(200);
+    void readsNeedTheTokenTooWhileHealthMetricsAndThePageStayOpen() {
+        for (String read : List.of("/jobs", "/models", "/datasets", "/recipes", "/workers",
+                "/jobs/20261126-180530-abcdef/events", "/models/default/export")) {
+            given().get(read).then().statusCode(401).contentType("application/problem+json")
+                    .body("detail", containsString("resnet.guard-reads"));
+        }
+        given().header("Authorization", "Bearer s3cret-token").get("/jobs").then().statusCode(200);
+        given().header("Authorization", "Bearer wrong").get("/jobs").then().statusCode(401);
+        for (String open : List.of("/q/health/live", "/q/health/ready", "/q/metrics", "/q/openapi", "/", "/app.js")) {
+            given().get(open).then().statusCode(200);
+        }
+    }
+
+    /** The page's way for EventSource and download links, which cannot send a header: a cookie, for reads only. */
+    @Test
+    void theSessionCookieOpensReadsButNotWrites() {
+        given().post("/session").then().statusCode(401);
+        Cookie cookie = given().header("Authorization", "Bearer s3cret-token").post("/session").then().statusCode(204)
+                .extract().detailedCookie("resnet-read");
+        assertTrue(cookie.isHttpOnly());
+        assertEquals("Strict", cookie.getSameSite());
+        assertFalse(cookie.getValue().contains("s3cret"), "the cookie does not carry the token");
+        given().cookie("resnet-read", cookie.getValue()).get("/jobs").then().statusCode(200);
+        given().cookie("resnet-read", cookie.getValue()).get("/models").then().statusCode(200);
+        given().cookie("resnet-read", cookie.getValue()).contentType("application/json").body("{}")
+                .post("/jobs").then().statusCode(401);
+        given().cookie("resnet-read", cookie.getValue()).delete("/jobs/20261126-180530-abcdef").then().statusCode(401);
+        given().cookie("resnet-read", "0".repeat(64)).get("/jobs").then().statusCode(401);
     }
 }

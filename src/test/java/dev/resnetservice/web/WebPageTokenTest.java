@@ -13,6 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.net.URL;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
-/** With resnet.api-token set, the page asks for the token on the first mutating call, then keeps it. */
+/** With resnet.api-token set (and reads guarded, the default), the page asks for the token once, then keeps it. */
 @QuarkusTest
 @QuarkusTestResource(TestHome.class)
 @TestProfile(ApiTokenTest.WithToken.class)
@@ -44,32 +45,42 @@ class WebPageTokenTest {
         }
     }
 
+    /** Reads are guarded by default: the page asks as it opens, once, then streams and starts jobs with it. */
     @Test
     void asksForTheTokenOnceAndSendsIt() {
-        startJobFromForm();
-        WebElement dialog = Browser.waitFor(driver, Duration.ofSeconds(10), d -> visibleDialog());
-        enterToken(dialog, "wrong-token");
+        driver.get(page.toString());
+        enterToken(Browser.waitFor(driver, Duration.ofSeconds(20), d -> visibleDialog()), "wrong-token");
         Browser.waitFor(driver, Duration.ofSeconds(10),
                 d -> d.findElement(By.id("token-error")).getText().contains("refused"));
         assertEquals(null, stored("sessionStorage"), "a refused token is never kept");
         enterToken(visibleDialog(), "s3cret-token");
-        Browser.waitFor(driver, Duration.ofSeconds(10),
-                d -> d.findElement(By.id("job-title")).getText().startsWith("Job 2"));
+        waitForForm();
         assertEquals("s3cret-token", stored("sessionStorage"), "kept once the API accepted it");
         assertEquals(null, stored("localStorage"), "and only for this tab's session");
 
-        // After a reload the token is still there: the next job starts without asking.
         startJobFromForm();
         Browser.waitFor(driver, Duration.ofSeconds(10),
-                d -> given().get("/jobs").then().extract().jsonPath().getList("id").size() == 2);
+                d -> d.findElement(By.id("job-title")).getText().startsWith("Job 2"));
+        // The state badge moves on through the event stream, which reads with the session cookie.
+        Browser.waitFor(driver, Duration.ofSeconds(60),
+                d -> List.of("running", "succeeded").contains(d.findElement(By.id("job-state")).getText()));
+
+        // After a reload the token is still there: nothing asks, the next job starts.
+        driver.get(page.toString());
+        waitForForm();
+        startJobFromForm();
+        Browser.waitFor(driver, Duration.ofSeconds(10), d -> given().header("Authorization", "Bearer s3cret-token")
+                .get("/jobs").then().extract().jsonPath().getList("id").size() == 2);
         assertEquals(null, visibleDialog());
         assertTrue(driver.findElement(By.id("job-form-error")).getText().isEmpty());
     }
 
-    private void startJobFromForm() {
-        driver.get(page.toString());
+    private void waitForForm() {
         Browser.waitFor(driver, Duration.ofSeconds(20),
                 d -> "8".equals(d.findElement(By.name("epochs")).getDomProperty("value")));
+    }
+
+    private void startJobFromForm() {
         WebElement path = driver.findElement(By.name("dataset.path"));
         path.clear();
         path.sendKeys(data().toString());
