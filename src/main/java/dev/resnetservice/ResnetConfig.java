@@ -36,6 +36,12 @@ public interface ResnetConfig {
     Optional<String> apiToken();
 
     /**
+     * When set, inference (POST /predict, POST /v2/models/.../infer) needs {@code Authorization: Bearer}
+     * with this token or the api-token; when unset, inference follows the api-token like any POST.
+     */
+    Optional<String> predictToken();
+
+    /**
      * The device for jobs that say {@code auto} and for predictions: auto (a GPU when libtorch sees one), cpu,
      * gpu or gpu:N. A GPU named here must be there and pass the self-test, or start-up fails saying why.
      */

@@ -61,6 +61,28 @@ class ApiTokenTest {
     }
 
     @Test
+    void inferenceNeedsTheApiTokenWhileNoPredictTokenIsSet() {
+        given().contentType("image/png").body(new byte[] {1}).when().post("/predict")
+                .then().statusCode(401).contentType("application/problem+json");
+        given().contentType("application/json").body("{}").when().post("/v2/models/default/infer")
+                .then().statusCode(401).contentType("application/json")
+                .header("WWW-Authenticate", containsString("Bearer"))
+                .body("error", containsString("Authorization: Bearer"));
+        // No model yet: a 503 shows the token was accepted.
+        given().header("Authorization", "Bearer s3cret-token").contentType("application/json").body("{}")
+                .when().post("/v2/models/default/versions/1/infer")
+                .then().statusCode(503).body("error", containsString("no model"));
+    }
+
+    @Test
+    void inferenceProtocolMetadataAndHealthStayOpen() {
+        given().get("/v2").then().statusCode(200);
+        given().get("/v2/health/live").then().statusCode(200);
+        given().get("/v2/health/ready").then().statusCode(200);
+        given().get("/v2/models/default").then().statusCode(503).body("error", containsString("no model"));
+    }
+
+    @Test
     void readsStayOpen() {
         given().get("/jobs").then().statusCode(200);
         given().get("/models").then().statusCode(200);
