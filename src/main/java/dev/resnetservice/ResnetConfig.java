@@ -43,6 +43,12 @@ public interface ResnetConfig {
     boolean guardReads();
 
     /**
+     * When set, inference (POST /predict, POST /v2/models/.../infer) needs {@code Authorization: Bearer}
+     * with this token or the api-token; when unset, inference is open, whatever the api-token.
+     */
+    Optional<String> predictToken();
+
+    /**
      * The device for jobs that say {@code auto} and for predictions: auto (a GPU when libtorch sees one), cpu,
      * gpu or gpu:N. A GPU named here must be there and pass the self-test, or start-up fails saying why.
      */

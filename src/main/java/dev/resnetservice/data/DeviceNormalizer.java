@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 
 /**
  * Turns a uint8 NCHW batch into the network's input where it lies (on the GPU when there is
@@ -45,6 +46,24 @@ public final class DeviceNormalizer {
      */
     public NDArray images(ByteBuffer pixels, int count, NDManager manager) {
         return images(pixels, count, null, manager);
+    }
+
+    /**
+     * {@code count} CHW float32 images a client already normalised, from {@code values} (a direct
+     * buffer), in {@code manager} on its device, laid out as {@link #images} lays out its batches.
+     */
+    public NDArray normalized(FloatBuffer values, int count, NDManager manager) {
+        NDArray images = manager.create(values,
+                new Shape(count, ImageStore.CHANNELS, ImageStore.HEIGHT, ImageStore.WIDTH));
+        if (channelsLast && count >= CHANNELS_LAST_FROM) {
+            try (NDManager scratch = manager.newSubManager()) {
+                images.attach(scratch);
+                NDArray laidOut = MemoryLayout.channelsLast(images);
+                laidOut.attach(manager);
+                return laidOut;
+            }
+        }
+        return images;
     }
 
     /** The same, with an {@link Augmentation#gatherIndex} applied on the device first (null for none). */

@@ -44,7 +44,13 @@ public class BatchingPredictor {
     private static final int LOADED_MODELS = 2;
 
     /** One image waiting for the device. */
-    private record Item(Checkpoint checkpoint, byte[] pixels, CompletableFuture<float[]> result) {
+    private record Item(Checkpoint checkpoint, ImageInput input, CompletableFuture<ImageScores> result) {
+
+        /** A device batch holds images of one model and one kind: one tensor, one forward. */
+        boolean batchesWith(Item other) {
+            return checkpoint.params().equals(other.checkpoint.params())
+                    && input.isNormalized() == other.input.isNormalized();
+        }
     }
 
     private final TrainingDevices devices;
@@ -68,7 +74,7 @@ public class BatchingPredictor {
         this.maxQueued = config.predict().maxQueued();
         this.timeout = config.predict().timeout();
         this.batchSizes = DistributionSummary.builder("resnet.predict.batch.size")
-                .description("Images per device batch of /predict")
+                .description("Images per device batch, of /predict and the Open Inference Protocol together")
                 .publishPercentileHistogram()
                 .register(registry);
     }
@@ -83,12 +89,18 @@ public class BatchingPredictor {
         loaded.values().forEach(ServedModel::close);
     }
 
+    /** Class probabilities of each image (CHW uint8, 32x32), in order; see {@link #scores}. */
+    public List<float[]> probabilities(Checkpoint checkpoint, List<byte[]> images) {
+        return scores(checkpoint, images.stream().map(ImageInput::pixels).toList()).stream()
+                .map(ImageScores::probabilities).toList();
+    }
+
     /**
      * Waits for {@link #predict} at most {@code resnet.predict.timeout}; a failure surfaces as the
      * exception that caused it. Images still waiting when the time is up are dropped from the queue.
      */
-    public List<float[]> probabilities(Checkpoint checkpoint, List<byte[]> images) {
-        List<CompletableFuture<float[]>> results = predict(checkpoint, images);
+    public List<ImageScores> scores(Checkpoint checkpoint, List<ImageInput> images) {
+        List<CompletableFuture<ImageScores>> results = predict(checkpoint, images);
         try {
             CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return results.stream().map(CompletableFuture::join).toList();
@@ -106,10 +118,10 @@ public class BatchingPredictor {
     }
 
     /**
-     * Class probabilities of each image (CHW uint8, 32x32), in order, from {@code checkpoint}'s model.
-     * Places in the queue are taken for all images at once, or for none (503).
+     * The scores of each image, in order, from {@code checkpoint}'s model. Places in the queue are
+     * taken for all images at once, or for none (503).
      */
-    List<CompletableFuture<float[]>> predict(Checkpoint checkpoint, List<byte[]> images) {
+    List<CompletableFuture<ImageScores>> predict(Checkpoint checkpoint, List<ImageInput> images) {
         int held;
         do {
             held = waiting.get();
@@ -117,9 +129,9 @@ public class BatchingPredictor {
                 throw new PredictQueueFullException(maxQueued);
             }
         } while (!waiting.compareAndSet(held, held + images.size()));
-        List<CompletableFuture<float[]>> results = new ArrayList<>();
-        for (byte[] pixels : images) {
-            Item item = new Item(checkpoint, pixels, new CompletableFuture<>());
+        List<CompletableFuture<ImageScores>> results = new ArrayList<>();
+        for (ImageInput input : images) {
+            Item item = new Item(checkpoint, input, new CompletableFuture<>());
             item.result().whenComplete((ignored, error) -> waiting.decrementAndGet());
             results.add(item.result());
             queue.add(item);
@@ -141,10 +153,10 @@ public class BatchingPredictor {
         }
         try {
             ServedModel model = model(batch.get(0).checkpoint());
-            float[][] probabilities = model.probabilities(batch.stream().map(Item::pixels).toList());
+            List<ImageScores> scores = model.scores(batch.stream().map(Item::input).toList());
             batchSizes.record(batch.size());
             for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).result().complete(probabilities[i]);
+                batch.get(i).result().complete(scores.get(i));
             }
         } catch (RuntimeException | Error e) {
             LOG.errorf(e, "a prediction batch of %d images failed", batch.size());
@@ -157,7 +169,7 @@ public class BatchingPredictor {
     /**
      * Waits for an image, then takes what is already waiting. A lone image runs at once: nobody
      * else is asking, so waiting would only add latency. When others were waiting too, the batch
-     * keeps gathering images of the same model until it is full or max-delay-ms have passed.
+     * keeps gathering images of the same model and kind until it is full or max-delay-ms have passed.
      */
     private List<Item> nextBatch() throws InterruptedException {
         Item first = queue.take();
@@ -171,9 +183,9 @@ public class BatchingPredictor {
                 break;
             }
             busy = true;
-            (next.checkpoint().params().equals(first.checkpoint().params()) ? batch : others).add(next);
+            (next.batchesWith(first) ? batch : others).add(next);
         }
-        // Images of another model keep their place at the head of the queue, in order.
+        // Images of another model or kind keep their place at the head of the queue, in order.
         for (int i = others.size() - 1; i >= 0; i--) {
             queue.addFirst(others.get(i));
         }

@@ -138,7 +138,17 @@ public class ModelCatalog implements JobFilesInUse, ModelSource {
 
     /** The full name of a checkpoint: {@code <job-id>@<epoch>}. */
     public String nameOf(Checkpoint checkpoint) {
-        return checkpoint.params().getParent().getParent().getFileName() + "@" + checkpoint.epoch();
+        return ownerOf(checkpoint) + "@" + checkpoint.epoch();
+    }
+
+    /** The job id, or the imported model's name, a checkpoint belongs to. */
+    public String ownerOf(Checkpoint checkpoint) {
+        return checkpoint.params().getParent().getParent().getFileName().toString();
+    }
+
+    /** Every valid checkpoint of the job (or import) that {@code checkpoint} belongs to, oldest first. */
+    public List<Checkpoint> epochsBeside(Checkpoint checkpoint) {
+        return checkpointsIn(checkpoint.params().getParent());
     }
 
     /** Makes {@code name} what /predict serves when no model is named; kept across restarts. */

@@ -2,16 +2,13 @@ package dev.resnetservice.inference;
 
 import dev.resnetservice.ResnetConfig;
 import dev.resnetservice.model.Checkpoint;
-import dev.resnetservice.web.BusyException;
+import dev.resnetservice.observability.PredictionMetrics;
+import dev.resnetservice.observability.PredictionMetrics.Protocol;
 import dev.resnetservice.web.InvalidRequestException;
-import dev.resnetservice.web.ProblemException;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Semaphore;
 import java.util.stream.IntStream;
 
 /** Classifies uploaded images: decode and check them all, then one trip through the batching predictor. */
@@ -20,41 +17,23 @@ public class PredictService {
 
     private final ModelCatalog catalog;
     private final BatchingPredictor predictor;
-    private final ImageDecoder decoder;
+    private final UploadDecoder decoder;
     private final int maxImages;
-    private final Semaphore decodes;
-    private final MeterRegistry registry;
-    private final Timer latency;
+    private final PredictionMetrics metrics;
 
-    public PredictService(ModelCatalog catalog, BatchingPredictor predictor, ResnetConfig config, MeterRegistry registry) {
+    public PredictService(ModelCatalog catalog, BatchingPredictor predictor, UploadDecoder decoder, ResnetConfig config,
+            PredictionMetrics metrics) {
         this.catalog = catalog;
         this.predictor = predictor;
-        this.decoder = new ImageDecoder(config.predict().maxPixels(), config.predict().maxSide());
+        this.decoder = decoder;
         this.maxImages = config.predict().maxImages();
-        this.decodes = new Semaphore(config.predict().maxConcurrentDecodes());
-        this.registry = registry;
-        this.latency = Timer.builder("resnet.predict")
-                .description("Time to answer POST /predict, decoding included")
-                .publishPercentiles(0.5, 0.99)
-                .publishPercentileHistogram()
-                .register(registry);
+        this.metrics = metrics;
     }
 
     /** @param model a model name, or null for the default; @param topk 1..classes, or null for 3 */
     public PredictResponse predict(List<ImageUpload> uploads, String model, Integer topk) {
-        Timer.Sample sample = Timer.start(registry);
-        String outcome = "error";
-        try {
-            PredictResponse response = classify(uploads, model, topk);
-            outcome = "success";
-            return response;
-        } catch (ProblemException e) {
-            outcome = e.status() < 500 ? "rejected" : "unavailable";
-            throw e;
-        } finally {
-            sample.stop(latency);
-            registry.counter("resnet.predictions", "outcome", outcome).increment(Math.max(1, uploads.size()));
-        }
+        return metrics.record(Protocol.PREDICT, Math.max(1, uploads.size()), () -> classify(uploads, model, topk),
+                response -> response.predictions().size());
     }
 
     private PredictResponse classify(List<ImageUpload> uploads, String model, Integer topk) {
@@ -63,8 +42,7 @@ public class PredictService {
                     + " one or more files, or an image as the body (Content-Type: image/png, ...)");
         }
         if (uploads.size() > maxImages) {
-            throw new ProblemException(413, "Too many images", uploads.size() + " images in one request; the limit is "
-                    + maxImages + " (resnet.predict.max-images): send them in several requests", "file");
+            throw new TooManyImagesException(uploads.size(), maxImages, "file");
         }
         Checkpoint checkpoint = catalog.resolve(model);
         List<String> classes = checkpoint.manifest().classes();
@@ -72,7 +50,7 @@ public class PredictService {
         if (k < 1 || k > classes.size()) {
             throw new InvalidRequestException("topk", "must be between 1 and " + classes.size() + ", got " + k);
         }
-        List<DecodedImage> images = decode(uploads);
+        List<DecodedImage> images = decoder.decode(uploads);
         List<float[]> probabilities =
                 predictor.probabilities(checkpoint, images.stream().map(DecodedImage::pixels).toList());
         List<Prediction> predictions = new ArrayList<>();
@@ -80,19 +58,6 @@ public class PredictService {
             predictions.add(prediction(images.get(i), probabilities.get(i), classes, k));
         }
         return new PredictResponse(catalog.nameOf(checkpoint), predictions);
-    }
-
-    /** At most max-concurrent-decodes requests decode at once: each may hold a large image's rows. */
-    private List<DecodedImage> decode(List<ImageUpload> uploads) {
-        if (!decodes.tryAcquire()) {
-            throw new BusyException("Too many uploads at once", "other requests are decoding images"
-                    + " (resnet.predict.max-concurrent-decodes); try again shortly", 1);
-        }
-        try {
-            return uploads.stream().map(u -> decoder.decode(u.file(), u.bytes())).toList();
-        } finally {
-            decodes.release();
-        }
     }
 
     private static Prediction prediction(DecodedImage image, float[] probabilities, List<String> classes, int k) {

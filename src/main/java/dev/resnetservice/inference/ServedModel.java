@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -56,26 +58,48 @@ final class ServedModel implements AutoCloseable {
         return checkpoint.manifest().classes();
     }
 
-    /** Class probabilities, one row per image (CHW uint8 pixels, 32x32). */
-    float[][] probabilities(List<byte[]> images) {
+    /**
+     * One forward over a batch of images of one kind (all pixels, or all normalised), in order.
+     * Served as it was measured: with test-time augmentation the mirror's probabilities are
+     * averaged in, and the logits are then the log of that average, so that their softmax is
+     * always the probabilities served.
+     */
+    List<ImageScores> scores(List<ImageInput> images) {
         try (NDManager batch = model.getNDManager().newSubManager()) {
-            ByteBuffer pixels = ByteBuffer.allocateDirect(images.size() * ImageStore.IMAGE_BYTES)
-                    .order(ByteOrder.nativeOrder());
-            images.forEach(pixels::put);
-            pixels.flip();
-            NDArray input = normalizer.images(pixels, images.size(), batch);
-            // Served as it was measured: with the mirror averaged in when it was trained that way.
-            NDArray probabilities = ClassProbabilities.log(
-                    x -> model.getBlock().forward(parameters, new NDList(x), false).singletonOrThrow(),
-                    input, checkpoint.manifest().testTimeAugmentation()).exp();
-            float[] flat = probabilities.toFloatArray();
+            NDArray input = images.get(0).isNormalized() ? normalized(images, batch) : pixels(images, batch);
+            NDArray logits = forward(input);
+            boolean augmented = checkpoint.manifest().testTimeAugmentation();
+            NDArray logProbabilities = ClassProbabilities.log(logits, augmented ? forward(input.flip(3)) : null);
+            float[] probabilities = logProbabilities.exp().toFloatArray();
+            float[] served = (augmented ? logProbabilities : logits).toFloatArray();
             int classes = classes().size();
-            float[][] rows = new float[images.size()][];
-            for (int i = 0; i < rows.length; i++) {
-                rows[i] = Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
+            List<ImageScores> rows = new ArrayList<>(images.size());
+            for (int i = 0; i < images.size(); i++) {
+                rows.add(new ImageScores(Arrays.copyOfRange(served, i * classes, (i + 1) * classes),
+                        Arrays.copyOfRange(probabilities, i * classes, (i + 1) * classes)));
             }
             return rows;
         }
+    }
+
+    private NDArray forward(NDArray images) {
+        return model.getBlock().forward(parameters, new NDList(images), false).singletonOrThrow();
+    }
+
+    private NDArray pixels(List<ImageInput> images, NDManager batch) {
+        ByteBuffer pixels = ByteBuffer.allocateDirect(images.size() * ImageStore.IMAGE_BYTES)
+                .order(ByteOrder.nativeOrder());
+        images.forEach(image -> pixels.put(image.pixels()));
+        pixels.flip();
+        return normalizer.images(pixels, images.size(), batch);
+    }
+
+    private NDArray normalized(List<ImageInput> images, NDManager batch) {
+        FloatBuffer values = ByteBuffer.allocateDirect(images.size() * ImageStore.IMAGE_BYTES * Float.BYTES)
+                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        images.forEach(image -> values.put(image.normalized()));
+        values.flip();
+        return normalizer.normalized(values, images.size(), batch);
     }
 
     @Override

@@ -15,11 +15,16 @@ public final class ClassProbabilities {
 
     /** @param logits the network's forward; @param images NCHW */
     public static NDArray log(UnaryOperator<NDArray> logits, NDArray images, boolean testTimeAugmentation) {
-        NDArray plain = logits.apply(images).logSoftmax(1);
-        if (!testTimeAugmentation) {
+        return log(logits.apply(images), testTimeAugmentation ? logits.apply(images.flip(3)) : null);
+    }
+
+    /** The same from logits already computed: the images', and their mirrors' (null without augmentation). */
+    public static NDArray log(NDArray logits, NDArray mirroredLogits) {
+        NDArray plain = logits.logSoftmax(1);
+        if (mirroredLogits == null) {
             return plain;
         }
-        NDArray mirrored = logits.apply(images.flip(3)).logSoftmax(1);
+        NDArray mirrored = mirroredLogits.logSoftmax(1);
         // log((e^a + e^b) / 2) = m + log((e^(a-m) + e^(b-m)) / 2), m = max(a, b): no underflow to log 0.
         NDArray max = plain.maximum(mirrored);
         return plain.sub(max).exp().add(mirrored.sub(max).exp()).div(2).log().add(max);

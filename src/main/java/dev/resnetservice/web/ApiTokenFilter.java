@@ -7,29 +7,40 @@ import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * When {@code resnet.api-token} is set, every call that changes something (POST, PUT, PATCH,
- * DELETE) needs {@code Authorization: Bearer <token>}, and so does every API read while
- * {@code resnet.guard-reads} is on; a read may instead carry the session cookie (see
- * {@link ReadSession}), since the browser's EventSource cannot set headers and a token in the URL
- * would end up in access logs. Only JAX-RS resources pass here: /q/health, /q/metrics, /q/openapi
- * and the page's static files are served outside it and stay open.
+ * Who may call what. With {@code resnet.api-token} set, every call that changes something (POST,
+ * PUT, PATCH, DELETE) needs {@code Authorization: Bearer <token>}, and so does every API read while
+ * {@code resnet.guard-reads} is on; a read may instead carry the session cookie ({@link ReadSession}),
+ * since the browser's EventSource cannot set headers and a token in a URL ends up in access logs.
+ * Inference (POST /predict, POST /v2/...) changes nothing and has its own rule: open unless
+ * {@code resnet.predict-token} is set, then that token or the api-token, so inference clients need
+ * not hold the token that can delete jobs; the protocol's metadata and health stay open for probes.
+ * Only JAX-RS resources pass here: /q/health, /q/metrics, /q/openapi and the page's static files
+ * are served outside it and stay open.
  */
 public class ApiTokenFilter {
 
     private static final Set<String> MUTATING = Set.of("POST", "PUT", "PATCH", "DELETE");
+    /** Loose on purpose (every POST under /v2 is infer): a path the router matches must never escape the token. */
+    private static final Pattern INFERENCE = Pattern.compile("/+predict/*|/+v2(/.*)?");
     private static final String BEARER = "Bearer ";
 
-    private final Optional<byte[]> tokenDigest;
+    private final List<byte[]> apiDigests;
+    private final List<byte[]> inferenceDigests;
     private final boolean guardReads;
     private final ReadSession session;
 
     public ApiTokenFilter(ResnetConfig config, ReadSession session) {
-        this.tokenDigest = config.apiToken().map(ApiTokenFilter::sha256);
+        this.apiDigests = config.apiToken().map(ApiTokenFilter::sha256).stream().toList();
+        this.inferenceDigests = config.predictToken().isEmpty() ? List.of()
+                : Stream.concat(config.predictToken().map(ApiTokenFilter::sha256).stream(), apiDigests.stream()).toList();
         this.guardReads = config.guardReads();
         this.session = session;
     }
@@ -38,11 +49,11 @@ public class ApiTokenFilter {
      * Configuration reads an empty value as unset, so {@code RESNET_API_TOKEN=} (a typo, a missing
      * secret) would silently turn authentication off: refuse to start instead.
      */
-    static void requireNoBlankToken(String environment, String configured) {
+    static void requireNoBlankToken(String property, String environment, String configured) {
         for (String value : new String[] {environment, configured}) {
             if (value != null && value.isBlank()) {
-                throw new IllegalStateException("RESNET_API_TOKEN (resnet.api-token) is set but empty: that would turn"
-                        + " authentication off. Give it a value, or unset it to run without a token");
+                throw new IllegalStateException(property + " is set but empty: that would turn authentication off."
+                        + " Give it a value, or unset it to run without a token");
             }
         }
     }
@@ -50,24 +61,31 @@ public class ApiTokenFilter {
     // Before matching, so before the body is read: an upload without the token is not written to disk first.
     @ServerRequestFilter(preMatching = true)
     public Optional<Response> requireToken(ContainerRequestContext request) {
+        String path = request.getUriInfo().getRequestUri().getPath();
         boolean mutating = MUTATING.contains(request.getMethod());
-        if (tokenDigest.isEmpty() || !(mutating || guardReads)) {
+        boolean inference = INFERENCE.matcher(path).matches();
+        List<byte[]> accepted = inference ? (mutating ? inferenceDigests : List.of())
+                : mutating || guardReads ? apiDigests : List.of();
+        if (accepted.isEmpty()) {
             return Optional.empty();
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         // Comparing digests of equal length in constant time tells an attacker nothing about the token.
-        if (header != null && header.startsWith(BEARER)
-                && MessageDigest.isEqual(sha256(header.substring(BEARER.length())), tokenDigest.get())) {
-            return Optional.empty();
+        if (header != null && header.startsWith(BEARER)) {
+            byte[] given = sha256(header.substring(BEARER.length()));
+            if (accepted.stream().anyMatch(digest -> MessageDigest.isEqual(given, digest))) {
+                return Optional.empty();
+            }
         }
         // Reads only: a cookie rides along on any request the browser makes, a form from another site's included.
         if (!mutating && header == null && session.accepts(request.getCookies().get(ReadSession.COOKIE))) {
             return Optional.empty();
         }
         String detail = header != null ? "the bearer token is wrong"
+                : inference ? "inference needs 'Authorization: Bearer <token>' (resnet.predict-token is set)"
                 : mutating ? "this call changes state and needs 'Authorization: Bearer <token>' (resnet.api-token is set)"
                 : "reads need 'Authorization: Bearer <token>' too (resnet.api-token is set and resnet.guard-reads is on)";
-        return Optional.of(Response.fromResponse(ProblemMapper.problem(401, "Unauthorized", detail, null))
+        return Optional.of(Response.fromResponse(ProblemMapper.error(path, 401, "Unauthorized", detail, null))
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"resnet-service\"")
                 .build());
     }

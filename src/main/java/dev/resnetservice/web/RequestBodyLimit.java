@@ -4,7 +4,6 @@ import dev.resnetservice.ResnetConfig;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,7 +37,7 @@ public class RequestBodyLimit {
             String upload = upload(request);
             long allowed = upload == null ? limit : "/datasets".equals(upload) ? archiveLimit : weightsLimit;
             if (length != null && parse(length) > allowed) {
-                refuse(context.response(), 413, "Request too large", "the body is " + length + " bytes, more than "
+                refuse(request, 413, "Request too large", "the body is " + length + " bytes, more than "
                         + allowed + (upload == null ? " (resnet.max-request-body); data set archives go to POST"
                                 + " /datasets, model weights to POST /models"
                                 : "/datasets".equals(upload) ? " (resnet.datasets.max-upload)"
@@ -65,9 +64,11 @@ public class RequestBodyLimit {
         }
     }
 
-    private static void refuse(HttpServerResponse response, int status, String title, String detail) {
-        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
+    private static void refuse(HttpServerRequest request, int status, String title, String detail) {
+        boolean inference = InferenceError.speaksInferenceProtocol(request.path());
+        request.response().setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, inference ? "application/json" : "application/problem+json")
                 .putHeader(HttpHeaders.CONNECTION, "close")
-                .end(Json.encode(new Problem("about:blank", title, status, detail, null)));
+                .end(Json.encode(inference ? new InferenceError(detail) : new Problem("about:blank", title, status, detail, null)));
     }
 }

@@ -450,16 +450,17 @@ public final class PredictBenchmark {
         return rows;
     }
 
-    private Row forward(ServedModel model, List<byte[]> batch, int count) {
+    private Row forward(ServedModel model, List<byte[]> pixels, int count) {
+        List<ImageInput> batch = pixels.stream().map(ImageInput::pixels).toList();
         for (int i = 0; i < Math.max(5, count / 10); i++) {
-            model.probabilities(batch);
+            model.scores(batch);
         }
         long[] times = new long[count];
         long cpuBefore = ownCpuNanos();
         long busyBefore = machineBusyNanos();
         for (int i = 0; i < count; i++) {
             long start = System.nanoTime();
-            model.probabilities(batch);
+            model.scores(batch);
             times[i] = System.nanoTime() - start;
         }
         return timed("bare forward batch " + batch.size(), times, batch.size(), ownCpuNanos() - cpuBefore,

@@ -292,7 +292,7 @@ class PredictResourceTest {
                 .max().orElse(0);
         assertTrue(largest > 1, "a device batch held more than one image:\n" + metrics.lines()
                 .filter(line -> line.startsWith("resnet_predict")).toList());
-        assertTrue(metrics.contains("resnet_predictions_total{outcome=\"success\"}"));
+        assertTrue(metrics.contains("resnet_predictions_total{outcome=\"success\",protocol=\"predict\"}"));
         assertTrue(metrics.contains("resnet_predict_seconds_bucket"));
     }
 

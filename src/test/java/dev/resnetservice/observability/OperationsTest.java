@@ -66,9 +66,9 @@ class OperationsTest {
                 "resnet_training_loss{split=\"train\"}",
                 "resnet_training_loss{split=\"test\"}",
                 "resnet_training_accuracy ",
-                "resnet_predictions_total{outcome=\"success\"} 1.0",
+                "resnet_predictions_total{outcome=\"success\",protocol=\"predict\"} 1.0",
                 "resnet_predict_seconds_bucket",
-                "resnet_predict_seconds{quantile=\"0.99\"",
+                "resnet_predict_seconds{protocol=\"predict\",quantile=\"0.99\"",
                 "resnet_predict_batch_size_count 1.0",
                 "resnet_device_info{device=\"cpu\",engine=\"PyTorch\",version=\"2.7.1\"} 1.0",
                 "http_server_requests_seconds_count")) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.resnetservice.testdata.TestHome;
+import dev.resnetservice.testdata.TestImages;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -94,5 +95,23 @@ class ApiTokenTest {
                 .post("/jobs").then().statusCode(401);
         given().cookie("resnet-read", cookie.getValue()).delete("/jobs/20261126-180530-abcdef").then().statusCode(401);
         given().cookie("resnet-read", "0".repeat(64)).get("/jobs").then().statusCode(401);
+    }
+
+    /** Without resnet.predict-token inference is open, whatever the api-token (PredictTokenTest sets one). */
+    @Test
+    void inferenceIsOpenWhileNoPredictTokenIsSet() {
+        // No model yet: a 503 shows the call passed the token check.
+        given().contentType("image/png").body(TestImages.png(TestImages.solid(32, 32, 0))).when().post("/predict")
+                .then().statusCode(503).contentType("application/problem+json");
+        given().contentType("application/json").body("{}").when().post("/v2/models/default/infer")
+                .then().statusCode(503).body("error", containsString("no model"));
+    }
+
+    @Test
+    void inferenceProtocolMetadataAndHealthStayOpen() {
+        given().get("/v2").then().statusCode(200);
+        given().get("/v2/health/live").then().statusCode(200);
+        given().get("/v2/health/ready").then().statusCode(200);
+        given().get("/v2/models/default").then().statusCode(503).body("error", containsString("no model"));
     }
 }
