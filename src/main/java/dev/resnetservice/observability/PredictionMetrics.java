@@ -18,7 +18,7 @@ import java.util.function.ToIntFunction;
 public class PredictionMetrics {
 
     public enum Protocol {
-        PREDICT("predict"), OIP_REST("oip-rest");
+        PREDICT("predict"), OIP_REST("oip-rest"), OIP_GRPC("oip-grpc");
 
         private final String tag;
 

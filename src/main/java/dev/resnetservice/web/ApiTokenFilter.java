@@ -4,14 +4,9 @@ import dev.resnetservice.ResnetConfig;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -30,17 +25,15 @@ public class ApiTokenFilter {
     private static final Set<String> MUTATING = Set.of("POST", "PUT", "PATCH", "DELETE");
     /** Loose on purpose (every POST under /v2 is infer): a path the router matches must never escape the token. */
     private static final Pattern INFERENCE = Pattern.compile("/+predict/*|/+v2(/.*)?");
-    private static final String BEARER = "Bearer ";
 
-    private final List<byte[]> apiDigests;
-    private final List<byte[]> inferenceDigests;
+    private final BearerTokens api;
+    private final BearerTokens inference;
     private final boolean guardReads;
     private final ReadSession session;
 
     public ApiTokenFilter(ResnetConfig config, ReadSession session) {
-        this.apiDigests = config.apiToken().map(ApiTokenFilter::sha256).stream().toList();
-        this.inferenceDigests = config.predictToken().isEmpty() ? List.of()
-                : Stream.concat(config.predictToken().map(ApiTokenFilter::sha256).stream(), apiDigests.stream()).toList();
+        this.api = BearerTokens.api(config);
+        this.inference = BearerTokens.inference(config);
         this.guardReads = config.guardReads();
         this.session = session;
     }
@@ -64,18 +57,14 @@ public class ApiTokenFilter {
         String path = request.getUriInfo().getRequestUri().getPath();
         boolean mutating = MUTATING.contains(request.getMethod());
         boolean inference = INFERENCE.matcher(path).matches();
-        List<byte[]> accepted = inference ? (mutating ? inferenceDigests : List.of())
-                : mutating || guardReads ? apiDigests : List.of();
-        if (accepted.isEmpty()) {
+        BearerTokens accepted = inference ? (mutating ? this.inference : BearerTokens.none())
+                : mutating || guardReads ? api : BearerTokens.none();
+        if (!accepted.required()) {
             return Optional.empty();
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        // Comparing digests of equal length in constant time tells an attacker nothing about the token.
-        if (header != null && header.startsWith(BEARER)) {
-            byte[] given = sha256(header.substring(BEARER.length()));
-            if (accepted.stream().anyMatch(digest -> MessageDigest.isEqual(given, digest))) {
-                return Optional.empty();
-            }
+        if (accepted.accepts(header)) {
+            return Optional.empty();
         }
         // Reads only: a cookie rides along on any request the browser makes, a form from another site's included.
         if (!mutating && header == null && session.accepts(request.getCookies().get(ReadSession.COOKIE))) {
@@ -88,13 +77,5 @@ public class ApiTokenFilter {
         return Optional.of(Response.fromResponse(ProblemMapper.error(path, 401, "Unauthorized", detail, null))
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"resnet-service\"")
                 .build());
-    }
-
-    private static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
     }
 }

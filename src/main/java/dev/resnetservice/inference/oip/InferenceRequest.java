@@ -37,7 +37,10 @@ public record InferenceRequest(String id, Parameters parameters, List<Input> inp
         return parameters != null && Boolean.TRUE.equals(parameters.binaryDataOutput());
     }
 
-    /** One input tensor: its values in {@code data} (flat or nested, row-major) or in the binary part. */
+    /**
+     * One input tensor: its values in {@code data} (flat or nested, row-major) or in the binary part
+     * (InputValues checks which); gRPC's carries neither, its values come beside it.
+     */
     public record Input(String name, List<Long> shape, String datatype, Parameters parameters, JsonNode data) {
 
         public Input {
@@ -45,11 +48,6 @@ public record InferenceRequest(String id, Parameters parameters, List<Input> inp
                     "unknown input '" + name + "'; send " + InputKind.NAMES));
             if (!kind.datatype.equals(datatype)) {
                 throw new InvalidRequestException("inputs.datatype", name + " is " + kind.datatype + ", got " + datatype);
-            }
-            boolean hasData = data != null && !data.isNull();
-            if (hasData == (parameters != null && parameters.binaryDataSize() != null)) {
-                throw new InvalidRequestException("inputs.data", "give " + name + "'s values either in data or in the"
-                        + " binary part (parameters.binary_data_size), not " + (hasData ? "both" : "neither"));
             }
         }
 

@@ -8,21 +8,26 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The values of the request's one input, from its JSON {@code data} (flat or nested, row-major)
+ * The values of a REST request's one input, from its JSON {@code data} (flat or nested, row-major)
  * or from the binary part, checked against the count its shape gives. In JSON, BYTES elements are
  * base64 strings: encoded images are not text.
  */
-final class InputValues {
+final class InputValues implements TensorValues {
 
     private static final String DATA = "inputs.data";
     private static final String SIZE = "inputs.parameters.binary_data_size";
 
     private final InferenceRequest.Input input;
-    private final ByteBuffer binary;
+    private final RawValues binary;
     private final int count;
 
     /** @param count how many values the input's shape holds (elements, for BYTES) */
     InputValues(InferenceRequest.Input input, ByteBuffer binary, int count) {
+        boolean hasData = input.data() != null && !input.data().isNull();
+        if (hasData == (input.binarySize() != null)) {
+            throw new InvalidRequestException(DATA, "give " + input.name() + "'s values either in data or in the"
+                    + " binary part (parameters.binary_data_size), not " + (hasData ? "both" : "neither"));
+        }
         if (input.binarySize() == null && binary.hasRemaining()) {
             throw new InvalidRequestException(SIZE, binary.remaining() + " bytes follow the JSON header, but "
                     + input.name() + " has its values in data");
@@ -32,17 +37,16 @@ final class InputValues {
                     + input.name() + " says " + input.binarySize());
         }
         this.input = input;
-        this.binary = binary;
+        this.binary = hasData ? null : new RawValues(binary, input, count, SIZE, "binary_data_size");
         this.count = count;
     }
 
-    byte[] uint8() {
-        byte[] values = new byte[count];
-        if (input.binarySize() != null) {
-            requireBinaryBytes(count);
-            binary.get(values);
-            return values;
+    @Override
+    public byte[] uint8() {
+        if (binary != null) {
+            return binary.uint8();
         }
+        byte[] values = new byte[count];
         List<JsonNode> leaves = leaves();
         for (int i = 0; i < count; i++) {
             JsonNode value = leaves.get(i);
@@ -54,51 +58,28 @@ final class InputValues {
         return values;
     }
 
-    float[] fp32() {
-        float[] values = new float[count];
-        if (input.binarySize() != null) {
-            requireBinaryBytes((long) count * Float.BYTES);
-            binary.asFloatBuffer().get(values);
-        } else {
-            List<JsonNode> leaves = leaves();
-            for (int i = 0; i < count; i++) {
-                if (!leaves.get(i).isNumber()) {
-                    throw new InvalidRequestException(DATA, "FP32 values are numbers; value " + i + " is " + leaves.get(i));
-                }
-                values[i] = leaves.get(i).floatValue();
-            }
+    @Override
+    public float[] fp32() {
+        if (binary != null) {
+            return binary.fp32();
         }
+        float[] values = new float[count];
+        List<JsonNode> leaves = leaves();
         for (int i = 0; i < count; i++) {
-            if (!Float.isFinite(values[i])) {
-                throw new InvalidRequestException(DATA, "FP32 value " + i + " is " + values[i]);
+            if (!leaves.get(i).isNumber()) {
+                throw new InvalidRequestException(DATA, "FP32 values are numbers; value " + i + " is " + leaves.get(i));
             }
+            values[i] = leaves.get(i).floatValue();
         }
         return values;
     }
 
-    /** BYTES elements: in the binary part each is a 4-byte little-endian length and that many bytes. */
-    List<byte[]> bytes() {
-        List<byte[]> elements = new ArrayList<>(count);
-        if (input.binarySize() != null) {
-            for (int i = 0; i < count; i++) {
-                if (binary.remaining() < Integer.BYTES) {
-                    throw new InvalidRequestException(SIZE, "the binary part ends before BYTES element " + i + " of " + count);
-                }
-                int length = binary.getInt();
-                if (length < 0 || length > binary.remaining()) {
-                    throw new InvalidRequestException(SIZE, "BYTES element " + i + " claims " + Integer.toUnsignedString(length)
-                            + " bytes, " + binary.remaining() + " are left");
-                }
-                byte[] element = new byte[length];
-                binary.get(element);
-                elements.add(element);
-            }
-            if (binary.hasRemaining()) {
-                throw new InvalidRequestException(SIZE, binary.remaining() + " bytes are left after the " + count
-                        + " BYTES elements the shape holds");
-            }
-            return elements;
+    @Override
+    public List<byte[]> bytes() {
+        if (binary != null) {
+            return binary.bytes();
         }
+        List<byte[]> elements = new ArrayList<>(count);
         List<JsonNode> leaves = leaves();
         for (int i = 0; i < count; i++) {
             try {
@@ -108,13 +89,6 @@ final class InputValues {
             }
         }
         return elements;
-    }
-
-    private void requireBinaryBytes(long bytes) {
-        if (binary.remaining() != bytes) {
-            throw new InvalidRequestException(SIZE, input.name() + " of shape " + input.shape() + " is " + bytes
-                    + " bytes of " + input.datatype() + ", but binary_data_size is " + binary.remaining());
-        }
     }
 
     /** The data's values in row-major order, however deeply nested, as many as the shape holds. */

@@ -25,6 +25,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import java.util.stream.IntStream;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -97,6 +100,15 @@ public class OipService {
         Checkpoint checkpoint = resolve(model, version);
         InferenceBody split = InferenceBody.of(body, headerLength);
         InferenceRequest request = parse(split.json());
+        List<OutputTensor> outputs = run(checkpoint, request, count -> new InputValues(request.input(), split.binary(), count));
+        return write(checkpoint, request, outputs, outputs.get(0).shape().get(0).intValue());
+    }
+
+    /**
+     * Inference as every protocol runs it, once the request is read: the image limit, the batching
+     * queue, the outputs asked for. {@code values} gets how many values the input's shape holds.
+     */
+    List<OutputTensor> run(Checkpoint checkpoint, InferenceRequest request, IntFunction<TensorValues> values) {
         InferenceRequest.Input input = request.input();
         int count = input.kind().batch(input.shape());
         if (count > maxImages) {
@@ -104,14 +116,23 @@ public class OipService {
         }
         List<String> classes = checkpoint.manifest().classes();
         request.outputs().forEach(output -> output.classification(classes.size()));
-        InputValues values = new InputValues(input, split.binary(), count * input.kind().valuesPerImage());
-        List<ImageScores> scores = predictor.scores(checkpoint, images(input.kind(), values, count));
-        List<OutputTensor> outputs = request.outputs().stream().map(output -> tensor(output, scores, classes)).toList();
-        return write(checkpoint, request, outputs, count);
+        TensorValues read = values.apply(count * input.kind().valuesPerImage());
+        List<ImageScores> scores = predictor.scores(checkpoint, images(input.kind(), read, count));
+        return request.outputs().stream().map(output -> tensor(output, scores, classes)).toList();
+    }
+
+    /** Times an inference of another protocol and counts its images, as /predict's are. */
+    <T> T record(Protocol protocol, Supplier<T> work, ToIntFunction<T> images) {
+        return metrics.record(protocol, 1, work, images);
+    }
+
+    /** The name a protocol answers with: the job's id or the imported model's name, never {@code default}. */
+    String nameOf(Checkpoint checkpoint) {
+        return catalog.ownerOf(checkpoint);
     }
 
     /** A version is an epoch of the model the name means; {@code default} means the served model's job. */
-    private Checkpoint resolve(String model, String version) {
+    Checkpoint resolve(String model, String version) {
         Checkpoint newest = catalog.resolve(model);
         if (version == null) {
             return newest;
@@ -142,7 +163,7 @@ public class OipService {
     }
 
     /** The batch as the network takes it: CHW, pixels or normalised values. */
-    private List<ImageInput> images(InputKind kind, InputValues values, int count) {
+    private List<ImageInput> images(InputKind kind, TensorValues values, int count) {
         return switch (kind) {
             case PIXELS -> {
                 byte[] hwc = values.uint8();
@@ -150,6 +171,11 @@ public class OipService {
             }
             case INPUT -> {
                 float[] chw = values.fp32();
+                for (int i = 0; i < chw.length; i++) {
+                    if (!Float.isFinite(chw[i])) {
+                        throw new InvalidRequestException("inputs.data", "FP32 value " + i + " is " + chw[i]);
+                    }
+                }
                 int size = kind.valuesPerImage();
                 yield IntStream.range(0, count)
                         .mapToObj(i -> ImageInput.normalized(Arrays.copyOfRange(chw, i * size, (i + 1) * size))).toList();

@@ -1,5 +1,9 @@
 package dev.resnetservice.inference.oip;
 
+import static dev.resnetservice.inference.oip.OipTensors.hwc;
+import static dev.resnetservice.inference.oip.OipTensors.hwcBatch;
+import static dev.resnetservice.inference.oip.OipTensors.littleEndian;
+import static dev.resnetservice.inference.oip.OipTensors.normalizedValues;
 import static dev.resnetservice.testdata.JobApi.data;
 import static dev.resnetservice.testdata.JobApi.tinyModel;
 import static dev.resnetservice.testdata.TestImages.png;
@@ -168,10 +172,7 @@ class OipRestTest {
     @Test
     void aBatchGivesOneRowPerImageAndTheIdComesBack() {
         String job = tinyModel();
-        byte[] three = new byte[3 * 3072];
-        for (int i = 0; i < 3; i++) {
-            System.arraycopy(hwc(i), 0, three, i * 3072, 3072);
-        }
+        byte[] three = hwcBatch(3);
         Map<String, Object> body = new HashMap<>(request(Map.of("name", "pixels", "datatype", "UINT8",
                 "shape", List.of(3, 32, 32, 3), "data", unsigned(three))));
         body.put("id", "request-42");
@@ -346,41 +347,8 @@ class OipRestTest {
                 "data", List.of(Base64.getEncoder().encodeToString(file)));
     }
 
-    /** Test image {@code index} as RGB rows (HWC), as a camera or PIL gives them. */
-    private static byte[] hwc(int index) {
-        byte[] chw = Cifar10Reader.read(data()).test().image(index);
-        byte[] hwc = new byte[chw.length];
-        for (int p = 0; p < 1024; p++) {
-            for (int c = 0; c < 3; c++) {
-                hwc[p * 3 + c] = chw[c * 1024 + p];
-            }
-        }
-        return hwc;
-    }
-
     private static int[] unsigned(byte[] bytes) {
         return IntStream.range(0, bytes.length).map(i -> bytes[i] & 0xff).toArray();
-    }
-
-    /** CHW, normalised with the statistics the model's metadata gives, in the float arithmetic the service uses. */
-    private static float[] normalizedValues(int index, String job) {
-        List<Double> mean = given().get("/v2/models/" + job).then().extract().jsonPath().getList("parameters.mean", Double.class);
-        List<Double> std = given().get("/v2/models/" + job).then().extract().jsonPath().getList("parameters.std", Double.class);
-        byte[] chw = Cifar10Reader.read(data()).test().image(index);
-        float[] values = new float[chw.length];
-        for (int i = 0; i < chw.length; i++) {
-            int c = i / 1024;
-            float scale = (float) (1.0 / (255.0 * std.get(c)));
-            float shift = (float) (mean.get(c) / std.get(c));
-            values[i] = (chw[i] & 0xff) * scale - shift;
-        }
-        return values;
-    }
-
-    private static byte[] littleEndian(float[] values) {
-        ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.asFloatBuffer().put(values);
-        return bytes.array();
     }
 
     private static Response postBinary(String path, Map<String, Object> header, byte[] tensor) {
