@@ -16,7 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import dev.resnetservice.data.Cifar10Reader;
-import dev.resnetservice.inference.oip.grpc.GRPCInferenceServiceGrpc;
 import dev.resnetservice.inference.oip.grpc.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import dev.resnetservice.inference.oip.grpc.GrpcPredictV2.InferParameter;
 import dev.resnetservice.inference.oip.grpc.GrpcPredictV2.InferTensorContents;
@@ -32,10 +31,9 @@ import dev.resnetservice.inference.oip.grpc.GrpcPredictV2.ServerMetadataRequest;
 import dev.resnetservice.inference.oip.grpc.GrpcPredictV2.ServerMetadataResponse;
 import dev.resnetservice.inference.oip.grpc.GrpcPredictV2.ServerReadyRequest;
 import dev.resnetservice.testdata.TestHome;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -44,11 +42,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -61,25 +55,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 class OipGrpcTest {
 
     private static final int IMAGE = 3;
-    private static ManagedChannel channel;
-    private static GRPCInferenceServiceBlockingStub grpc;
-
-    @BeforeAll
-    static void connect() {
-        channel = channel();
-        grpc = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.MINUTES);
-    }
-
-    @AfterAll
-    static void disconnect() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-    }
-
-    /** The app's gRPC port: a free one the server took at start (quarkus.grpc.server.test-port=0). */
-    static ManagedChannel channel() {
-        int port = ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class);
-        return ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
-    }
+    // Quarkus' client of the app's own gRPC server, on the free port it took (%test.quarkus.grpc.clients.oip)
+    @GrpcClient("oip")
+    GRPCInferenceServiceBlockingStub grpc;
 
     @Test
     @Order(1)

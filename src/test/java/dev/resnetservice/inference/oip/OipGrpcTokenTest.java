@@ -4,25 +4,21 @@ import static dev.resnetservice.inference.oip.OipGrpcTest.assertStatus;
 import static dev.resnetservice.inference.oip.OipGrpcTest.pixelsRaw;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.resnetservice.inference.oip.grpc.GRPCInferenceServiceGrpc;
 import dev.resnetservice.inference.oip.grpc.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import dev.resnetservice.inference.oip.grpc.GrpcPredictV2.ModelReadyRequest;
 import dev.resnetservice.inference.oip.grpc.GrpcPredictV2.ServerLiveRequest;
 import dev.resnetservice.inference.oip.grpc.GrpcPredictV2.ServerMetadataRequest;
 import dev.resnetservice.inference.oip.grpc.GrpcPredictV2.ServerReadyRequest;
 import dev.resnetservice.testdata.TestHome;
-import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
+import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** With resnet.predict-token set, gRPC's ModelInfer takes it (or the api-token) as metadata; the probes stay open. */
@@ -31,25 +27,15 @@ import org.junit.jupiter.api.Test;
 @TestProfile(OipGrpcTokenTest.WithBothTokens.class)
 class OipGrpcTokenTest {
 
-    private static ManagedChannel channel;
-    private static GRPCInferenceServiceBlockingStub grpc;
+    // Quarkus' client of the app's own gRPC server, on the free port it took (%test.quarkus.grpc.clients.oip)
+    @GrpcClient("oip")
+    GRPCInferenceServiceBlockingStub grpc;
 
     public static class WithBothTokens implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("resnet.api-token", "admin-token", "resnet.predict-token", "inference-token");
         }
-    }
-
-    @BeforeAll
-    static void connect() {
-        channel = OipGrpcTest.channel();
-        grpc = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.MINUTES);
-    }
-
-    @AfterAll
-    static void disconnect() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
     }
 
     // No model is trained here: UNAVAILABLE ("no model") shows the token passed.
@@ -77,7 +63,7 @@ class OipGrpcTokenTest {
         assertStatus(Status.Code.UNAVAILABLE, "no model", () -> grpc.modelReady(ModelReadyRequest.newBuilder().setName("default").build()));
     }
 
-    private static GRPCInferenceServiceBlockingStub withToken(String authorization) {
+    private GRPCInferenceServiceBlockingStub withToken(String authorization) {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), authorization);
         return grpc.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
