@@ -319,7 +319,14 @@ function setProgress(p) {
   text.textContent = p.examplesPerSecond == null
     ? `epoch ${p.epoch}/${epochs} done`
     : `epoch ${p.epoch}/${epochs} · batch ${p.batch}/${p.batches} · ${whole(p.examplesPerSecond)} img/s`
-      + ` · ETA ${whole(p.etaSeconds)} s`;
+      + ` · ETA ${whole(p.etaSeconds)} s` + (p.jobEtaSeconds == null ? '' : ` · job ETA ${duration(p.jobEtaSeconds)}`);
+}
+
+/** 45 s, 12 min, 3 h 05 min: a whole job's estimate reads at a glance. */
+function duration(seconds) {
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 90 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
 function renderEpochs() {
