@@ -79,12 +79,23 @@ function openSession(token) {
 const percent = (x) => (x == null ? '–' : `${(100 * x).toFixed(2)} %`);
 const fixed = (x, digits) => (x == null ? '–' : Number(x).toFixed(digits));
 const whole = (x) => (x == null ? '–' : Math.round(x).toLocaleString('en'));
+// A diverged loss (38467.5820) needs no decimals, and without them its column fits a phone.
+const lossValue = (x) => (x != null && Math.abs(x) >= 1000 ? whole(x) : fixed(x, 4));
 
 function cell(row, text, className) {
   const td = row.insertCell();
   td.textContent = text;
   if (className) td.className = className;
   return td;
+}
+
+/** Text cut with an ellipsis where its column is narrow; the whole of it in the tooltip. */
+function clipped(text) {
+  const span = document.createElement('span');
+  span.className = 'clip';
+  span.textContent = text;
+  span.title = text;
+  return span;
 }
 
 function button(label, onClick, attributes = {}) {
@@ -130,7 +141,8 @@ async function refreshJobs() {
     cell(row, job.state, `state ${job.state}`);
     cell(row, `${job.epoch}/${job.epochs}`);
     cell(row, job.history.length ? percent(best) : '–');
-    cell(row, job.device || '–');
+    const device = cell(row, '', 'optional');
+    device.append(clipped(job.device || '–'));
   }
   $('#no-jobs').hidden = jobs.length > 0;
   if (view.id) updateActions(jobs.find((j) => j.id === view.id)?.state);
@@ -215,11 +227,13 @@ async function submitJob(event) {
 
 // ---- One job, live from its event stream -----------------------------------------------------
 
-const view = { id: null, source: null, lastSeq: 0, loss: null, accuracy: null, rows: [], epochs: [] };
+// logScale: the user's choice for the loss chart, null until they make one (then the data decides).
+const view = { id: null, source: null, lastSeq: 0, loss: null, lossLog: false, accuracy: null, rows: [], epochs: [],
+  logScale: null };
 
 function openJob(id) {
   if (view.source) view.source.close();
-  Object.assign(view, { id, source: null, lastSeq: 0, rows: [], epochs: [] });
+  Object.assign(view, { id, source: null, lastSeq: 0, rows: [], epochs: [], logScale: null });
   $('#job-view').hidden = false;
   $('#job-title').textContent = `Job ${id}`;
   $('#job-error').textContent = '';
@@ -335,7 +349,14 @@ function setProgress(p) {
   text.textContent = p.examplesPerSecond == null
     ? `epoch ${p.epoch}/${epochs} done`
     : `epoch ${p.epoch}/${epochs} · batch ${p.batch}/${p.batches} · ${whole(p.examplesPerSecond)} img/s`
-      + ` · ETA ${whole(p.etaSeconds)} s`;
+      + ` · ETA ${whole(p.etaSeconds)} s` + (p.jobEtaSeconds == null ? '' : ` · job ETA ${duration(p.jobEtaSeconds)}`);
+}
+
+/** 45 s, 12 min, 3 h 05 min: a whole job's estimate reads at a glance. */
+function duration(seconds) {
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 90 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
 function renderEpochs() {
@@ -343,27 +364,37 @@ function renderEpochs() {
   body.replaceChildren();
   for (const e of view.epochs) {
     const row = body.insertRow();
-    [e.epoch, fixed(e.trainLoss, 4), fixed(e.testLoss, 4), percent(e.testAccuracy),
-      whole(e.trainExamplesPerSecond), whole(e.testExamplesPerSecond), fixed(e.epochSeconds, 1)]
-      .forEach((v) => cell(row, v));
+    [e.epoch, lossValue(e.trainLoss), lossValue(e.testLoss), percent(e.testAccuracy)].forEach((v) => cell(row, v));
+    [whole(e.trainExamplesPerSecond), whole(e.testExamplesPerSecond)].forEach((v) => cell(row, v, 'optional'));
+    cell(row, fixed(e.epochSeconds, 1));
   }
   drawCharts();
 }
 
 // Rows of the loss chart: [epoch (fractional while training), running train loss, train loss, test loss].
+// An epoch's end brings its last running loss and its epoch losses at one x: they share a row, as
+// uPlot needs x to grow strictly (with a repeated x it leaves the later point out of the y range).
 function addRow(row) {
-  view.rows = view.rows.filter((r) => r[0] < row[0] || (r[0] === row[0] && row[1] === null));
-  view.rows.push(row);
+  const same = view.rows.find((r) => r[0] === row[0]);
+  view.rows = view.rows.filter((r) => r[0] < row[0]);
+  view.rows.push(same && row[1] === null ? [row[0], same[1], row[2], row[3]] : row);
   drawCharts();
 }
 
-function chartOptions(el, series, yLabel) {
+function chartOptions(el, series, yLabel, log = false) {
   return {
     width: Math.max(260, el.clientWidth), height: 220,
-    scales: { x: { time: false } },
+    scales: { x: { time: false }, ...(log ? { y: { distr: 3 } } : {}) },
     axes: [{ label: 'epoch' }, { label: yLabel }],
     series: [{ label: 'epoch' }, ...series],
   };
+}
+
+// One test-loss spike (34 against 0.03) flattens a linear axis: past two decades of positive values
+// the chart starts on a log scale.
+function spansTwoDecades(columns) {
+  const positive = columns.flat().filter((v) => v > 0);
+  return positive.length > 0 && Math.max(...positive) / Math.min(...positive) > 100;
 }
 
 let redraw = null;
@@ -371,26 +402,47 @@ function drawCharts() {
   if (redraw || !window.uPlot) return;
   redraw = requestAnimationFrame(() => {
     redraw = null;
-    const lossEl = $('#loss-chart');
-    const accEl = $('#accuracy-chart');
-    const loss = [0, 1, 2, 3].map((i) => view.rows.map((r) => r[i]));
-    const accuracy = [view.epochs.map((e) => e.epoch), view.epochs.map((e) => 100 * e.testAccuracy)];
-    if (!view.loss) {
-      view.loss = new uPlot(chartOptions(lossEl, [
-        { label: 'train (running)', stroke: '#9ab', spanGaps: true },
-        { label: 'train', stroke: '#1f5fbf', width: 2, spanGaps: true, points: { show: true } },
-        { label: 'test', stroke: '#c0392b', width: 2, spanGaps: true, points: { show: true } },
-      ], 'loss'), loss, lossEl);
-      view.accuracy = new uPlot(chartOptions(accEl, [
-        { label: 'test accuracy %', stroke: '#1e8449', width: 2, points: { show: true } },
-      ], '%'), accuracy, accEl);
-    } else {
-      view.loss.setData(loss);
-      view.accuracy.setData(accuracy);
-    }
-    lossEl.dataset.points = view.epochs.length;
-    accEl.dataset.points = accuracy[0].length;
+    drawLoss();
+    drawAccuracy();
   });
+}
+
+function drawLoss() {
+  const el = $('#loss-chart');
+  const [epochs, ...losses] = [0, 1, 2, 3].map((i) => view.rows.map((r) => r[i]));
+  const log = view.logScale ?? spansTwoDecades(losses);
+  // uPlot fixes a scale's distribution when it builds a chart: switching builds a new one.
+  if (view.loss && view.lossLog !== log) {
+    view.loss.destroy();
+    view.loss = null;
+  }
+  const data = [epochs, ...(log ? losses.map((s) => s.map((v) => (v > 0 ? v : null))) : losses)];
+  if (view.loss) {
+    view.loss.setData(data);
+  } else {
+    view.loss = new uPlot(chartOptions(el, [
+      { label: 'train (running)', stroke: '#9ab', spanGaps: true },
+      { label: 'train', stroke: '#1f5fbf', width: 2, spanGaps: true, points: { show: true } },
+      { label: 'test', stroke: '#c0392b', width: 2, spanGaps: true, points: { show: true } },
+    ], 'loss', log), data, el);
+    view.lossLog = log;
+  }
+  $('#loss-log').checked = log;
+  el.dataset.scale = log ? 'log' : 'linear';
+  el.dataset.points = view.epochs.length;
+}
+
+function drawAccuracy() {
+  const el = $('#accuracy-chart');
+  const accuracy = [view.epochs.map((e) => e.epoch), view.epochs.map((e) => 100 * e.testAccuracy)];
+  if (view.accuracy) {
+    view.accuracy.setData(accuracy);
+  } else {
+    view.accuracy = new uPlot(chartOptions(el, [
+      { label: 'test accuracy %', stroke: '#1e8449', width: 2, points: { show: true } },
+    ], '%'), accuracy, el);
+  }
+  el.dataset.points = accuracy[0].length;
 }
 
 window.addEventListener('resize', () => {
@@ -478,6 +530,9 @@ function predictionCard(file, prediction, model) {
 
 // ---- Models ------------------------------------------------------------------------------------
 
+// Groups (a job's id, an import's name) whose earlier checkpoints the user opened.
+const expandedGroups = new Set();
+
 async function refreshModels() {
   let models;
   try {
@@ -485,35 +540,77 @@ async function refreshModels() {
   } catch (e) {
     return;
   }
-  const body = $('#model-list tbody');
-  body.replaceChildren();
+  const table = $('#model-list');
+  table.querySelectorAll('tbody').forEach((group) => group.remove());
+  for (const { key, members } of modelGroups(models)) table.append(modelGroup(key, members));
   const select = $('#predict-model');
   const chosen = select.value;
   select.replaceChildren(new Option('default', ''));
-  for (const m of [...models].reverse()) {
-    const row = body.insertRow();
-    cell(row, m.name, 'mono');
-    cell(row, m.architecture);
-    cell(row, percent(m.testAccuracy));
-    cell(row, new Date(m.createdAt).toLocaleString());
-    const exports = cell(row, '');
-    for (const format of ['safetensors', 'huggingface', 'onnx']) {
-      const download = document.createElement('a');
-      download.href = `/models/${encodeURIComponent(m.name)}/export?format=${format}`;
-      download.textContent = format;
-      download.setAttribute('aria-label', `Download ${m.name} as ${format}`);
-      exports.append(download, ' ');
-    }
-    const action = cell(row, '');
-    if (m.default) {
-      action.textContent = 'default';
-      action.className = 'default';
-    } else {
-      action.append(button('Make default', () => makeDefault(m.name), { 'aria-label': `Make ${m.name} the default` }));
-    }
-    select.append(new Option(`${m.name} (${percent(m.testAccuracy)})`, m.name));
-  }
+  for (const m of [...models].reverse()) select.append(new Option(`${m.name} (${percent(m.testAccuracy)})`, m.name));
   select.value = [...select.options].some((o) => o.value === chosen) ? chosen : '';
+}
+
+/** Checkpoints by job (an import is a group of its own), newest first within a group and among groups. */
+function modelGroups(models) {
+  const groups = new Map();
+  for (const m of models) {
+    const key = m.job ?? m.name;
+    groups.set(key, [...(groups.get(key) || []), m]);
+  }
+  return [...groups].map(([key, members]) => ({ key, members: members.sort((a, b) => b.epoch - a.epoch) }))
+    .sort((a, b) => Date.parse(b.members[0].createdAt) - Date.parse(a.members[0].createdAt));
+}
+
+/** One group's rows: its newest checkpoint, then the earlier ones, hidden until its toggle opens them. */
+function modelGroup(key, members) {
+  const group = document.createElement('tbody');
+  group.id = `models-${key}`;
+  group.dataset.group = key;
+  const expanded = expandedGroups.has(key);
+  members.forEach((m, i) => {
+    const row = modelRow(group, m);
+    if (i > 0) {
+      row.className = 'earlier';
+      row.hidden = !expanded;
+    }
+  });
+  if (members.length > 1) {
+    const earlier = members.slice(1);
+    const label = `${earlier.length} earlier${earlier.some((m) => m.default) ? ', the default among them' : ''}`;
+    const toggle = button(label, () => {
+      const open = toggle.getAttribute('aria-expanded') !== 'true';
+      toggle.setAttribute('aria-expanded', open);
+      group.querySelectorAll('tr.earlier').forEach((row) => { row.hidden = !open; });
+      if (open) expandedGroups.add(key); else expandedGroups.delete(key);
+    }, { class: 'link toggle', 'aria-expanded': expanded, 'aria-controls': group.id });
+    group.rows[0].cells[0].append(toggle);
+  }
+  return group;
+}
+
+function modelRow(group, m) {
+  const row = group.insertRow();
+  row.dataset.model = m.name;
+  cell(row, m.name, 'mono');
+  cell(row, m.architecture, 'optional');
+  cell(row, percent(m.testAccuracy));
+  cell(row, new Date(m.createdAt).toLocaleString(), 'optional');
+  const exports = cell(row, '', 'exports');
+  for (const format of ['safetensors', 'huggingface', 'onnx']) {
+    const download = document.createElement('a');
+    download.href = `/models/${encodeURIComponent(m.name)}/export?format=${format}`;
+    download.textContent = format;
+    download.setAttribute('aria-label', `Download ${m.name} as ${format}`);
+    exports.append(download, ' ');
+  }
+  const action = cell(row, '');
+  if (m.default) {
+    action.textContent = 'default';
+    action.className = 'default';
+  } else {
+    action.append(button('Make default', () => makeDefault(m.name), { 'aria-label': `Make ${m.name} the default` }));
+  }
+  return row;
 }
 
 async function makeDefault(name) {
@@ -547,7 +644,7 @@ async function refreshDatasets() {
     cell(row, d.classes.length ? d.classes.length : '–');
     cell(row, whole(d.images?.train));
     cell(row, whole(d.images?.test));
-    cell(row, d.skipped.length);
+    cell(row, d.skipped.length, 'optional');
   }
   $('#no-datasets').hidden = datasets.length > 0;
   const select = $('#job-dataset');
@@ -669,6 +766,10 @@ document.addEventListener('DOMContentLoaded', () => {
   });
   $('#recipe').addEventListener('change', (e) => fillForm(e.target.value));
   $('#optimizer-name').addEventListener('change', sgdOnly);
+  $('#loss-log').addEventListener('change', (e) => {
+    view.logScale = e.target.checked;
+    drawCharts();
+  });
   showStatus();
   const token = sessionStorage.getItem(TOKEN_KEY);
   const session = token ? openSession(token) : Promise.resolve();

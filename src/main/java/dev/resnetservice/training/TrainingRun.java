@@ -92,15 +92,17 @@ public final class TrainingRun {
             // Evaluated as /predict serves: BatchNorm folded into the convs, refolded every epoch.
             Block folded = ResNet18.buildFolded(recipe.architecture(), classes);
             ResNet18.initialize(folded, evalWeights);
+            EpochTime last = null;
             for (int epoch = firstEpoch; epoch <= recipe.epochs(); epoch++) {
                 long start = System.nanoTime();
-                Double trainLoss = trainEpoch(trainer, frozen, epoch, gatherer);
+                Double trainLoss = trainEpoch(trainer, frozen, epoch, gatherer, last);
                 if (trainLoss == null) {
                     return false;
                 }
                 long trained = System.nanoTime();
                 Evaluation evaluation = evaluate(trainer, folded, gatherer);
                 long end = System.nanoTime();
+                last = new EpochTime((end - start) / 1e9, (end - trained) / 1e9);
                 EpochMetrics metrics = new EpochMetrics(epoch, recipe.epochs(), trainLoss,
                         evaluation.loss(), evaluation.accuracy(),
                         perSecond(train.size(), trained - start), perSecond(test.size(), end - trained),
@@ -152,12 +154,13 @@ public final class TrainingRun {
     }
 
     /** One epoch of training (of fc alone when the backbone is frozen); the mean batch loss, or null when cancelled. */
-    private Double trainEpoch(Trainer trainer, FrozenBackbone frozen, int epoch, ExecutorService gatherer) {
+    private Double trainEpoch(Trainer trainer, FrozenBackbone frozen, int epoch, ExecutorService gatherer,
+            EpochTime last) {
         int[] order = BatchSampler.order(train.size(), recipe.randomSeed(), epoch);
         try (NDManager epochManager = trainer.getManager().newSubManager()) {
             DeviceBatches batches = new DeviceBatches(train, order, recipe.batchSize(), recipe.normalization(),
                     epochManager, gatherer, recipe.augmentation().draws(recipe.randomSeed(), epoch));
-            ProgressClock clock = new ProgressClock(epoch, batches.batches());
+            ProgressClock clock = new ProgressClock(epoch, batches.batches(), last);
             double lossSum = 0;
             int batch = 0;
             while (batches.hasNext()) {
@@ -237,18 +240,36 @@ public final class TrainingRun {
         return examples / (nanos / 1e9);
     }
 
+    /** How long an epoch of this run took, all of it and its evaluation. */
+    record EpochTime(double seconds, double evaluationSeconds) {
+    }
+
+    /**
+     * Seconds until the job's last epoch ends: the rest of this epoch's training, its evaluation and
+     * the epochs after it, timed like the last epoch of this run. Before one has ended, evaluation is
+     * priced per image like training (forward only, it costs less: the first epoch overestimates).
+     */
+    static double jobEtaSeconds(double trainEta, double projectedTrain, int epochsAfter, EpochTime last,
+            double testPerTrainImage) {
+        double evaluation = last != null ? last.evaluationSeconds() : projectedTrain * testPerTrainImage;
+        double epoch = last != null ? last.seconds() : projectedTrain + evaluation;
+        return trainEta + evaluation + epochsAfter * epoch;
+    }
+
     /** Reports progress at most once a second and logs it at most every ten. */
     private final class ProgressClock {
         private final int epoch;
         private final int batches;
+        private final EpochTime last;
         private final long start = System.nanoTime();
         private long examples;
         private long lastReport = start;
         private long lastLog = start;
 
-        ProgressClock(int epoch, int batches) {
+        ProgressClock(int epoch, int batches, EpochTime last) {
             this.epoch = epoch;
             this.batches = batches;
+            this.last = last;
         }
 
         void tick(int batch, long batchExamples, double runningLoss) {
@@ -261,11 +282,13 @@ public final class TrainingRun {
             double seconds = (now - start) / 1e9;
             double rate = examples / seconds;
             double eta = seconds / batch * (batches - batch);
-            observer.onProgress(new Progress(epoch, batch, batches, runningLoss, rate, eta));
+            double jobEta = jobEtaSeconds(eta, seconds / batch * batches, recipe.epochs() - epoch, last,
+                    (double) test.size() / train.size());
+            observer.onProgress(new Progress(epoch, batch, batches, runningLoss, rate, eta, jobEta));
             if (now - lastLog >= LOG_EVERY_NANOS) {
                 lastLog = now;
-                LOG.infof("epoch %d: batch %d/%d, train loss %.4f, %.0f img/s, ETA %.0f s",
-                        epoch, batch, batches, runningLoss, rate, eta);
+                LOG.infof("epoch %d: batch %d/%d, train loss %.4f, %.0f img/s, ETA %.0f s, job ETA %.0f s",
+                        epoch, batch, batches, runningLoss, rate, eta, jobEta);
             }
         }
     }

@@ -76,7 +76,8 @@ class JobEventsTest {
             assertTrue(epoch.json().has(field), field + " in " + epoch.data());
         }
         Event progress = events.stream().filter(e -> e.event().equals("progress")).findFirst().orElseThrow();
-        for (String field : List.of("epoch", "batch", "batches", "trainLoss", "examplesPerSecond", "etaSeconds")) {
+        for (String field : List.of("epoch", "batch", "batches", "trainLoss", "examplesPerSecond", "etaSeconds",
+                "jobEtaSeconds")) {
             assertTrue(progress.json().has(field), field + " in " + progress.data());
         }
         Event last = events.get(events.size() - 1);
@@ -84,6 +85,23 @@ class JobEventsTest {
         assertEquals("succeeded", last.json().get("state").asText());
         assertEquals(2, last.json().get("history").size());
         assertEquals("succeeded", events.get(events.size() - 2).json().get("state").asText());
+    }
+
+    @Test
+    void progressEventsEstimateTheWholeJobBeyondTheEpoch() {
+        String id = submit(SMALL_JOB);
+        List<Event> progress = SseClient.readAll(events(id), null, LIMIT).stream()
+                .filter(e -> e.event().equals("progress")).toList();
+
+        assertTrue(progress.stream().anyMatch(e -> e.json().get("epoch").asInt() == 1), "progress in epoch 1");
+        for (Event event : progress) {
+            double epochEta = event.json().get("etaSeconds").asDouble();
+            double jobEta = event.json().get("jobEtaSeconds").asDouble();
+            assertTrue(jobEta > 0 && jobEta >= epochEta, event.data());
+            if (event.json().get("epoch").asInt() == 1) {
+                assertTrue(jobEta > epochEta, "epoch 2 is still to come: " + event.data());
+            }
+        }
     }
 
     @Test
