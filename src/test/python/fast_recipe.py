@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The fast recipe in plain PyTorch, as a cross-check of the service's own (README, "Recipes"):
+"""The fast recipe in plain PyTorch, as a cross-check of the service's own (docs/recipes.md):
 CIFAR-stem torchvision resnet18, SGD Nesterov momentum 0.9, weight decay 5e-4, one-cycle with a
 linear warm-up, per-image crop (padding 4) + flip, label smoothing 0.1, flip TTA.
 Usage: fast_recipe.py <cifar10-binary folder> <train images> <test images> <peak lr> <batch> <epochs> <warm-up epochs>

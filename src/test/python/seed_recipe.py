@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The seed recipe in plain PyTorch, as a cross-check of the service's (README, "Recipes"):
+"""The seed recipe in plain PyTorch, as a cross-check of the service's (docs/recipes.md):
 torchvision resnet18(num_classes=10), Adam(lr=0.01, weight_decay=1e-4), batch 256, shuffled,
 no augmentation, evaluated in eval mode after every epoch.
 Usage: seed_recipe.py <cifar10-binary folder> <train images> <test images> <epochs> <seed>

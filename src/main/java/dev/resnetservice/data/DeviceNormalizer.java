@@ -15,8 +15,8 @@ import java.nio.FloatBuffer;
  * channels-last (NCHW shape, NHWC in memory). libtorch's convolutions follow their input's
  * layout, so the whole network then runs in the layout oneDNN computes in, without a reorder per
  * convolution: the seed step's forward took 72-86 ms instead of 98-110 here, a batch-64 forward
- * 19 instead of 23 ms; at batch 1 and 16 the plain layout was 5-12 % faster (README,
- * Performance). GPUs keep the plain layout the seed was measured with.
+ * 19 instead of 23 ms; at batch 1 and 16 the plain layout was 5-12 % faster (docs/performance.md).
+ * GPUs keep the plain layout the seed was measured with.
  */
 public final class DeviceNormalizer {
 

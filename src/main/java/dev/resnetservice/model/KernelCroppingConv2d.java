@@ -14,7 +14,7 @@ import dev.resnetservice.data.MemoryLayout;
  * function, same gradients (the other taps' are zero either way), same parameters and checkpoint
  * format. With 32x32 images the seed stem's layer4 sees 2x2 and 1x1 maps; oneDNN would derive the
  * gradient of every tap, zeros included. Seed steps of both variants alternating in one JVM: median
- * 253 against 228 ms (README, Performance).
+ * 253 against 228 ms (docs/performance.md).
  */
 final class KernelCroppingConv2d extends Conv2d {
 

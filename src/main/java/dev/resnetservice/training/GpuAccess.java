@@ -61,7 +61,7 @@ public record GpuAccess(List<Integer> processGroups, Map<String, Integer> device
         if (missing.isEmpty()) {
             return facts + "The groups match: check that libtorch_hip.so sits next to libtorch.so in "
                     + libtorchFolder + ", that the card is supported by ROCm (HSA_OVERRIDE_GFX_VERSION for consumer "
-                    + "cards, see README) and the host's kernel log (dmesg | grep amdgpu)";
+                    + "cards, see docs/production.md) and the host's kernel log (dmesg | grep amdgpu)";
         }
         String gids = missing.stream().map(String::valueOf).collect(Collectors.joining(","));
         return facts + "The process is not in group " + gids + ": with Docker Compose export RENDER_GID=" + missing.get(0)

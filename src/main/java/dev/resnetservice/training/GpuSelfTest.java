@@ -18,7 +18,7 @@ public final class GpuSelfTest {
     /** Relative to the largest CPU value: TF32 convolutions (cuDNN's default) agree to about 1e-3. */
     static final double TOLERANCE = 1e-2;
     static final String OVERRIDES = "HSA_OVERRIDE_GFX_VERSION=10.3.0 for RDNA2 (RX 6000, gfx103x) or 11.0.0 for RDNA3 "
-            + "(RX 7000, gfx110x), see README \"First run on an AMD GPU\"";
+            + "(RX 7000, gfx110x), see docs/production.md, \"First run on an AMD GPU\"";
 
     private GpuSelfTest() {
     }

@@ -7,7 +7,7 @@ import dev.resnetservice.model.Architecture;
 /**
  * Every number a training run needs. {@link #seed()} is the ROCm tutorial's recipe, which the
  * service reproduces by default (72.87 % test accuracy after 8 epochs on an AMD Instinct GPU);
- * {@link #fast()} is the well-known better one for CIFAR-10 (see README, "Recipes").
+ * {@link #fast()} is the well-known better one for CIFAR-10 (see docs/recipes.md).
  */
 public record TrainingRecipe(
         Architecture architecture,

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-/** The packaged service as a separate process, as a user runs it: a free port, a home folder, a log file. */
+/** The packaged service as a separate process, as a user runs it: free ports, a home folder, a log file. */
 public final class ServiceProcess implements AutoCloseable {
 
     private static final Set<Integer> HANDED_OUT = new HashSet<>();
@@ -39,8 +39,9 @@ public final class ServiceProcess implements AutoCloseable {
                 .directory(log.getParent().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
+        // Each process its own gRPC port too: a cluster test starts four on one machine.
         builder.environment().putAll(Map.of("RESNET_HOME", home.toString(), "QUARKUS_HTTP_PORT", Integer.toString(port),
-                "DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true", "RESNET_DATASET_DOWNLOAD", "false",
+                "QUARKUS_GRPC_SERVER_PORT", Integer.toString(freePort()), "DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true", "RESNET_DATASET_DOWNLOAD", "false",
                 "RESNET_DATASETS_ROOTS", Path.of("target").toAbsolutePath().toString())); // where tests write their data
         builder.environment().putAll(environment);
         return new ServiceProcess(builder.start(), URI.create("http://localhost:" + port), log);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Three steps on a two-element parameter against the numbers PyTorch 1.13's
  * {@code torch.optim.Adam([w], lr=0.1, weight_decay=0.01)} (and AdamW) gives for w = [1, -2] and
- * gradients [0.5, 0.1], [-0.3, 0.4], [0.2, -0.2] (the README's recipe section has the script).
+ * gradients [0.5, 0.1], [-0.3, 0.4], [0.2, -0.2] (docs/recipes.md has the script).
  */
 class FusedAdamTest {
 

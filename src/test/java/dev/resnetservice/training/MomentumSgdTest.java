@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Three steps on a two-element parameter against the numbers PyTorch 1.13's
  * {@code torch.optim.SGD([w], lr=0.1, momentum=0.9, weight_decay=0.01, nesterov=...)} gives for
- * w = [1, -2] and gradients [0.5, 0.1], [-0.3, 0.4], [0.2, -0.2] (see the README's recipe
- * section for the script).
+ * w = [1, -2] and gradients [0.5, 0.1], [-0.3, 0.4], [0.2, -0.2] (docs/recipes.md has the
+ * script).
  */
 class MomentumSgdTest {
 

@@ -8,7 +8,7 @@ import ai.djl.training.optimizer.Optimizer;
 
 /**
  * The case the optimiser tests share with PyTorch: w = [1, -2] and the gradients [0.5, 0.1],
- * [-0.3, 0.4], [0.2, -0.2], whose results under torch.optim the README's recipe section prints.
+ * [-0.3, 0.4], [0.2, -0.2], whose results under torch.optim docs/recipes.md prints.
  */
 final class ReferenceSteps {
 
