@@ -196,5 +196,11 @@ public interface ResnetConfig {
         /** How long a request waits for the device before it is answered 503. */
         @WithDefault("30s")
         Duration timeout();
+
+        /**
+         * Threads running device batches side by side; absent: one per core on the CPU (each forward on
+         * one core), one on a GPU. On the CPU the cores are shared out among them.
+         */
+        Optional<Integer> threads();
     }
 }
