@@ -169,8 +169,13 @@ public interface ResnetConfig {
         @WithDefault("64")
         int maxBatch();
 
-        /** ...or this long after its first image arrived. */
-        @WithDefault("5")
+        /**
+         * ...or when this long has passed since its first image, waiting for more once the waiting ones
+         * are taken. 0: no waiting. Measured on 2 CPU cores (OIP REST, closed loop): waiting 5 ms, or
+         * until no image came for 1 ms, 0.3 ms or 0.1 ms, all served fewer images/s at concurrency 16 and 64
+         * than taking what is there (1,266 and 1,914 images/s), since images pile up during each forward.
+         */
+        @WithDefault("0")
         int maxDelayMs();
 
         /** Images waiting for the device beyond this get 503. */

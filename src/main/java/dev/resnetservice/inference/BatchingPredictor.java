@@ -33,10 +33,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * Runs predictions in device batches: under load a batch takes waiting images of the same model
- * while they keep arriving, until it holds {@code max-batch} of them or {@code max-delay-ms} have
- * passed since its first. Batches run on a few threads side by side ({@code resnet.predict.threads});
- * each thread owns its loaded models, so switching models never races a forward.
+ * Runs predictions in device batches: a batch takes the images of the same model waiting when a
+ * batch thread comes free, up to {@code max-batch}, and waits up to {@code max-delay-ms} for more
+ * (by default not at all: under load, images pile up while the forwards run). Batches run on a
+ * few threads side by side ({@code resnet.predict.threads}); each thread owns its loaded models,
+ * so switching models never races a forward.
  *
  * <p>On the CPU each thread runs its forwards on its own share of the cores. One forward spread over
  * every core, as before, cost more than it gained next to the HTTP threads: libtorch's OpenMP
@@ -51,12 +52,6 @@ public class BatchingPredictor {
     private static final Logger LOG = Logger.getLogger(BatchingPredictor.class);
     /** Models kept loaded at once by each thread: the default and one named by a request, typically. */
     private static final int LOADED_MODELS = 2;
-    /**
-     * A gathering batch stops waiting when no image came for this long: the requests that were in flight
-     * have arrived, and waiting longer only delays them. (Waiting the whole max-delay-ms kept a batch
-     * thread idle a third of the time at concurrency 16.)
-     */
-    private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** One image waiting for the device. */
     private record Item(Checkpoint checkpoint, ImageInput input, CompletableFuture<ImageScores> result) {
@@ -173,8 +168,7 @@ public class BatchingPredictor {
     /**
      * Waits for an image, then takes what is already waiting. A lone image runs at once: nobody
      * else is asking, so waiting would only add latency. When others were waiting too, the batch
-     * keeps gathering images of the same model and kind while they keep coming, until it is full,
-     * no image came for {@link #QUIET_NANOS} or max-delay-ms have passed.
+     * keeps gathering images of the same model and kind until it is full or max-delay-ms have passed.
      */
     private List<Item> nextBatch() throws InterruptedException {
         Item first = queue.take();
@@ -183,8 +177,7 @@ public class BatchingPredictor {
         boolean busy = false;
         long deadline = System.nanoTime() + maxDelayNanos;
         while (batch.size() < maxBatch) {
-            long wait = Math.min(deadline - System.nanoTime(), QUIET_NANOS);
-            Item next = busy ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
+            Item next = busy ? queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS) : queue.poll();
             if (next == null) {
                 break;
             }

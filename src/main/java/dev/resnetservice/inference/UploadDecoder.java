@@ -3,8 +3,10 @@ package dev.resnetservice.inference;
 import dev.resnetservice.ResnetConfig;
 import dev.resnetservice.web.BusyException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Decodes the encoded images of inference requests, whichever protocol brought them, with one
@@ -15,17 +17,29 @@ public class UploadDecoder {
 
     private final ImageDecoder decoder;
     private final Semaphore decodes;
+    private final Duration timeout;
 
     public UploadDecoder(ResnetConfig config) {
         this.decoder = new ImageDecoder(config.predict().maxPixels(), config.predict().maxSide());
-        this.decodes = new Semaphore(config.predict().maxConcurrentDecodes());
+        this.decodes = new Semaphore(config.predict().maxConcurrentDecodes(), true);
+        this.timeout = config.predict().timeout();
     }
 
-    /** At most max-concurrent-decodes requests decode at once: each may hold a large image's rows. */
+    /**
+     * At most max-concurrent-decodes requests decode at once: each may hold a large image's rows and
+     * a core. The others wait their turn, as they wait for the device, up to resnet.predict.timeout:
+     * answering 503 at once refused plain load (16 clients sending 32x32 PNGs got 503s).
+     */
     public List<DecodedImage> decode(List<ImageUpload> uploads) {
-        if (!decodes.tryAcquire()) {
-            throw new BusyException("Too many uploads at once", "other requests are decoding images"
-                    + " (resnet.predict.max-concurrent-decodes); try again shortly", 1);
+        try {
+            if (!decodes.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new BusyException("Too many uploads at once", "other requests were decoding images for "
+                        + timeout + " (resnet.predict.max-concurrent-decodes, resnet.predict.timeout); try again"
+                        + " shortly", 1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BusyException("Decoding interrupted", "the service is stopping", 1);
         }
         try {
             return uploads.stream().map(u -> decoder.decode(u.file(), u.bytes())).toList();

@@ -5,15 +5,21 @@ import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
 import com.sun.management.OperatingSystemMXBean;
 import dev.resnetservice.data.Cifar10Reader;
+import dev.resnetservice.data.ImageStore;
+import dev.resnetservice.inference.oip.grpc.GrpcPredictV2.ModelInferRequest;
+import dev.resnetservice.inference.oip.grpc.GrpcPredictV2.ModelInferRequest.InferInputTensor;
 import dev.resnetservice.model.Checkpoint;
 import dev.resnetservice.model.CheckpointStore;
 import dev.resnetservice.testdata.ServiceProcess;
 import dev.resnetservice.testdata.SyntheticCifar10;
 import dev.resnetservice.testdata.TestImages;
+import dev.resnetservice.training.IntraOpThreads;
 import dev.resnetservice.training.MallocTuning;
 import dev.resnetservice.training.NnpackSwitch;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -21,6 +27,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,71 +39,72 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code POST /predict} speed against the packaged service, started as a separate process the way
- * a user runs it: p50/p99 latency and images/second at concurrency 1 and N (16), with dynamic
- * batching on (max-batch 64) and off (max-batch 1, a second start on the same home), then the
- * in-process ceiling: the served model's batch-64 forward without HTTP.
+ * Serving speed of the packaged service, started as a separate process the way a user runs it,
+ * under closed-loop load at several concurrencies, for each protocol: {@code /predict} with a
+ * 32x32 PNG as the raw body, the Open Inference Protocol over REST with the binary tensor
+ * extension (pixels UINT8 [1,32,32,3] in, probabilities FP32 out, both binary) and over gRPC
+ * (the same tensor as raw_input_contents). One image a request. Then the in-process ceiling: the
+ * served model's own batch call at the same batch sizes, without HTTP, the way the service runs it
+ * (one forward per core, side by side) and as one forward over all cores.
  *
- * <p>Each request is one 32x32 PNG as a raw {@code image/png} body (the cheaper of the two upload
- * paths: no multipart parsing, no temporary file), one HTTP/1.1 client and connection per thread.
- * Client and service share the machine's cores, so the client's own cost is in the figures.
+ * <p>HTTP load comes from {@code wrk} (a separate C process, one thread: apt-get install wrk),
+ * gRPC load from this JVM; both report their own CPU, since they share the machine's cores with
+ * the service.
  *
  * <p>Run: {@code ./mvnw -B -ntp -Pbenchmark verify -Dbenchmark.training.skip} (options:
- * -Dbenchmark.predict.warmup=200 -Dbenchmark.predict.requests-c1=2000
- * -Dbenchmark.predict.requests-cn=4000 -Dbenchmark.predict.concurrency=16
- * -Dbenchmark.predict.iterations=50 -Dbenchmark.predict.max-delay-ms=default, i.e. the service's 5).
- * Service logs: {@code target/predict-benchmark/run-* /service-*.log}.
+ * -Dbenchmark.predict.seconds=10 -Dbenchmark.predict.warmup-seconds=20
+ * -Dbenchmark.predict.concurrency=1,4,16,64 -Dbenchmark.predict.protocols=predict,oip-rest,oip-grpc).
+ * Service log: {@code target/predict-benchmark/run-* /service.log}.
  */
 public final class PredictBenchmark {
 
     private static final Set<String> ENDED = Set.of("succeeded", "failed", "cancelled", "interrupted");
-    private static final int BATCH = 64;
+    private static final int[] BATCHES = {1, 4, 16, 64};
     /** /proc/stat's unit, 100 on every common Linux build. */
     private static final long USER_HZ = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Request bodies to cycle through: different images, the same sizes. */
+    private static final int BODIES = 16;
     /** The service process running now, for the shutdown hook. */
     private static final AtomicReference<Process> RUNNING = new AtomicReference<>();
 
     /**
-     * CPU figures are milliseconds of CPU time (all threads) per image; {@code otherCores} is what the
-     * rest of the machine used meanwhile, in cores; NaN where not measured.
+     * {@code serverMs}: mean time inside the service per request; CPU figures are milliseconds of CPU
+     * time (all threads) per image; {@code clientCores}: the load generator's CPU in cores;
+     * {@code otherCores}: what the rest of the machine used meanwhile; NaN where not measured.
      */
-    private record Row(String name, double p50Ms, double p99Ms, double imagesPerSecond, double meanBatch,
-            double serverMs, double serviceCpuMs, double clientCpuMs, double otherCores) {
+    private record Row(String name, double p50Ms, double p90Ms, double p99Ms, double imagesPerSecond,
+            double meanBatch, double serverMs, double serviceCpuMs, double clientCores, double otherCores) {
     }
 
     private final Path app;
     private final Path work;
-    private final int warmup;
-    private final int requestsC1;
-    private final int requestsCn;
-    private final int concurrency;
-    private final int iterations;
-    private final String maxDelayMs;
+    private final int seconds;
+    private final int warmupSeconds;
+    private final int[] concurrencies;
+    private final List<String> protocols;
     private final List<Path> logs = new ArrayList<>();
     private Process service;
     private URI base;
+    private int grpcPort;
 
     private PredictBenchmark(Path work) {
         this.app = Path.of(System.getProperty("benchmark.predict.app", "target/quarkus-app/quarkus-run.jar"))
                 .toAbsolutePath();
         this.work = work;
-        this.warmup = Integer.getInteger("benchmark.predict.warmup", 200);
-        this.requestsC1 = Integer.getInteger("benchmark.predict.requests-c1", 2000);
-        this.requestsCn = Integer.getInteger("benchmark.predict.requests-cn", 4000);
-        this.concurrency = Integer.getInteger("benchmark.predict.concurrency", 16);
-        this.iterations = Integer.getInteger("benchmark.predict.iterations", 50);
-        // "default" (or anything not a number): the service's own resnet.predict.max-delay-ms.
-        String delay = System.getProperty("benchmark.predict.max-delay-ms", "default").trim();
-        this.maxDelayMs = delay.matches("\\d+") ? delay : "";
+        this.seconds = Integer.getInteger("benchmark.predict.seconds", 10);
+        this.warmupSeconds = Integer.getInteger("benchmark.predict.warmup-seconds", 20);
+        this.concurrencies = Arrays.stream(System.getProperty("benchmark.predict.concurrency", "1,4,16,64").split(","))
+                .map(String::trim).mapToInt(Integer::parseInt).toArray();
+        this.protocols = List.of(System.getProperty("benchmark.predict.protocols", "predict,oip-rest,oip-grpc")
+                .split("\\s*,\\s*"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -121,7 +129,7 @@ public final class PredictBenchmark {
             benchmark.stop();
         }
         System.out.flush();
-        // HttpClient and libtorch leave threads behind; the exit status is what Maven sees.
+        // gRPC and libtorch leave threads behind; the exit status is what Maven sees.
         System.exit(status);
     }
 
@@ -129,77 +137,87 @@ public final class PredictBenchmark {
         if (!Files.isRegularFile(app)) {
             throw new IllegalStateException(app + " is missing: run the package phase first");
         }
+        if (protocols.stream().anyMatch(p -> !p.equals("oip-grpc")) && !WrkLoad.installed()) {
+            throw new IllegalStateException("wrk is not installed (apt-get install wrk), or name only"
+                    + " -Dbenchmark.predict.protocols=oip-grpc");
+        }
         String loadBefore = loadAverage();
         long busyBefore = machineBusyNanos();
         long wallBefore = System.nanoTime();
         Thread.sleep(3000);
         double idleCheck = (machineBusyNanos() - busyBefore) / (double) (System.nanoTime() - wallBefore);
-        Path data = SyntheticCifar10.write(work.resolve("data"), 256, BATCH, 5);
-        List<byte[]> pngs = TestImages.pngs(Cifar10Reader.read(data).test());
-        Path home = work.resolve("home");
+        Path data = SyntheticCifar10.write(work.resolve("data"), 256, 64, 5);
+        ImageStore images = Cifar10Reader.read(data).test();
         System.out.printf(Locale.ROOT, "predict benchmark: %d CPUs, load average %s, %.2f cores busy over 3 s before"
                 + " the start%s; app %s, work %s%n", Runtime.getRuntime().availableProcessors(), loadBefore, idleCheck,
                 idleCheck > 0.1 ? " (NOT QUIET: the figures will be low)" : "", app, work);
-        System.out.printf(Locale.ROOT, "requests: one 32x32 PNG (%d-%d bytes) as a raw image/png body, HTTP/1.1, one"
-                + " client per thread; warm-up %d per case, measured %d at c=1 and %d at c=%d; max-delay-ms %s%n",
-                pngs.stream().mapToInt(b -> b.length).min().orElseThrow(),
-                pngs.stream().mapToInt(b -> b.length).max().orElseThrow(), warmup, requestsC1, requestsCn, concurrency,
-                maxDelayMs.isEmpty() ? "service default" : maxDelayMs);
+        System.out.printf(Locale.ROOT, "one 32x32 image a request, closed loop; warm-up %d s, then %d s per case%n",
+                warmupSeconds, seconds);
 
-        List<Row> rows = new ArrayList<>();
-        start(home, "batching-on", BATCH);
+        Path home = work.resolve("home");
+        start(home);
         String jobId = trainModel(data);
-        rows.addAll(load("batching on"));
+        Map<String, Load> loads = loads(images);
+        for (String protocol : protocols) {
+            loads.get(protocol).run(16, Math.max(1, warmupSeconds / protocols.size()));
+        }
+        List<Row> rows = new ArrayList<>();
+        for (String protocol : protocols) {
+            for (int c : concurrencies) {
+                rows.add(measure(protocol + " c=" + c, c, loads.get(protocol)));
+            }
+        }
         stop();
-
-        start(home, "batching-off", 1);
-        rows.addAll(load("batching off"));
-        stop();
-
-        rows.addAll(inProcess(home, jobId, pngs));
+        rows.addAll(inProcess(home, jobId, images));
         String loadAfter = loadAverage();
 
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-24s %8s %8s %9s %6s %9s %10s %10s %7s%n", "case", "p50 ms", "p99 ms",
-                "images/s", "batch", "server ms", "cpu ms/img", "client cpu", "others");
+        System.out.printf(Locale.ROOT, "%-28s %8s %8s %8s %9s %6s %9s %10s %7s %7s%n", "case", "p50 ms", "p90 ms",
+                "p99 ms", "images/s", "batch", "server ms", "cpu ms/img", "client", "others");
         for (Row row : rows) {
-            System.out.printf(Locale.ROOT, "%-24s %8.2f %8.2f %9.1f %6s %9s %10s %10s %7s%n", row.name(), row.p50Ms(),
-                    row.p99Ms(), row.imagesPerSecond(), orDash(row.meanBatch(), 1), orDash(row.serverMs(), 2),
-                    orDash(row.serviceCpuMs(), 2), orDash(row.clientCpuMs(), 2), orDash(row.otherCores(), 2));
+            System.out.printf(Locale.ROOT, "%-28s %8.2f %8.2f %8.2f %9.1f %6s %9s %10s %7s %7s%n", row.name(),
+                    row.p50Ms(), row.p90Ms(), row.p99Ms(), row.imagesPerSecond(), orDash(row.meanBatch(), 1),
+                    orDash(row.serverMs(), 2), orDash(row.serviceCpuMs(), 2), orDash(row.clientCores(), 2),
+                    orDash(row.otherCores(), 2));
         }
-        Row onC1 = find(rows, "batching on c=1");
-        Row onCn = find(rows, "batching on c=" + concurrency);
-        Row offCn = find(rows, "batching off c=" + concurrency);
-        System.out.printf(Locale.ROOT, "batching on / off at c=%d: %.2fx images/s (goal >= 3)%n", concurrency,
-                onCn.imagesPerSecond() / offCn.imagesPerSecond());
-        System.out.printf(Locale.ROOT, "p99 at c=1, batching on: %.2f ms (goal < 10)%n", onC1.p99Ms());
+        goals(rows);
         System.out.println("batch: mean device batch size (resnet_predict_batch_size); server ms: mean time inside"
                 + " the service per request (resnet_predict_seconds: decode + queue + forward); cpu ms/img: CPU time"
-                + " of the service process per image (bare rows: of this process); client cpu: this JVM's CPU time"
-                + " per image while it sends; others: cores the rest of the machine kept busy meanwhile (kernel"
-                + " network work included; well above 0.1 means interference); all over the measured requests"
-                + " only. Bare rows: p50/p99 are ms per call of ServedModel.probabilities (the service's batch"
-                + " call) or per PNG decode");
+                + " of the service process per image (in-process rows: of this process); client: the load"
+                + " generator's CPU in cores (wrk's own, or this JVM's for gRPC); others: cores the rest of the"
+                + " machine kept busy meanwhile (kernel network work included). In-process rows: p50/p90/p99 are ms"
+                + " per call of ServedModel.scores (the service's batch call)");
         System.out.printf(Locale.ROOT, "load average before %s, after %s%n", loadBefore, loadAfter);
+    }
+
+    private void goals(List<Row> rows) {
+        double ceiling = rows.stream().filter(r -> r.name().startsWith("in-process") && r.name().endsWith("batch 64"))
+                .mapToDouble(Row::imagesPerSecond).max().orElse(Double.NaN);
+        rows.stream().filter(r -> r.name().equals("oip-rest c=64")).findFirst().ifPresent(r -> System.out.printf(
+                Locale.ROOT, "OIP REST binary at c=64: %.0f images/s, %.2f of the in-process batch-64 forward's %.0f"
+                + " (goal >= 0.60)%n", r.imagesPerSecond(), r.imagesPerSecond() / ceiling, ceiling));
+        rows.stream().filter(r -> r.name().endsWith(" c=1") && !r.name().startsWith("in-process")).forEach(r ->
+                System.out.printf(Locale.ROOT, "p99 at c=1, %s: %.2f ms (goal < 10)%n",
+                        r.name().substring(0, r.name().indexOf(' ')), r.p99Ms()));
+        rows.stream().filter(r -> r.name().equals("predict c=16")).findFirst().ifPresent(r -> System.out.printf(
+                Locale.ROOT, "/predict PNG at c=16: %.0f images/s (goal >= 880, twice the 440 before)%n",
+                r.imagesPerSecond()));
     }
 
     // ---- the service as a process ---------------------------------------------------------
 
-    private void start(Path home, String label, int maxBatch) throws Exception {
-        Path log = work.resolve("service-" + label + ".log");
+    private void start(Path home) throws Exception {
+        Path log = work.resolve("service.log");
         logs.add(log);
-        Map<String, String> env = new HashMap<>(Map.of("RESNET_PREDICT_MAX_BATCH", Integer.toString(maxBatch)));
-        if (!maxDelayMs.isEmpty()) {
-            env.put("RESNET_PREDICT_MAX_DELAY_MS", maxDelayMs);
-        }
         long started = System.nanoTime();
-        ServiceProcess launched = ServiceProcess.launch(app, home, log, env);
+        ServiceProcess launched = ServiceProcess.launch(app, home, log, Map.of());
         service = launched.process();
         base = launched.base();
+        grpcPort = launched.grpcPort();
         RUNNING.set(service);
         launched.awaitReady(Duration.ofSeconds(120));
-        System.out.printf(Locale.ROOT, "service %s (max-batch %d) ready on port %d after %.1f s%n", label, maxBatch,
-                base.getPort(), (System.nanoTime() - started) / 1e9);
+        System.out.printf(Locale.ROOT, "service ready on port %d (gRPC %d) after %.1f s%n", base.getPort(), grpcPort,
+                (System.nanoTime() - started) / 1e9);
     }
 
     /** SIGTERM, then SIGKILL after 30 s. */
@@ -254,95 +272,84 @@ public final class PredictBenchmark {
         throw new IllegalStateException("job " + id + " did not succeed within 5 minutes");
     }
 
-    // ---- load over HTTP --------------------------------------------------------------------
+    // ---- load ------------------------------------------------------------------------------
 
-    private List<Row> load(String label) throws Exception {
-        List<byte[]> pngs = TestImages.pngs(Cifar10Reader.read(work.resolve("data")).test());
-        HttpClient[] clients = new HttpClient[Math.max(1, concurrency)];
-        for (int i = 0; i < clients.length; i++) {
-            clients[i] = client();
-        }
-        HttpResponse<String> first = post(clients[0], pngs.get(0));
-        if (first.statusCode() != 200) {
-            throw new IllegalStateException("POST /predict answered " + first.statusCode() + ": " + first.body());
-        }
-        List<Row> rows = new ArrayList<>();
-        for (int c : new int[] {1, concurrency}) {
-            run(clients, pngs, c, warmup);
-            double[] before = metrics();
-            long serviceCpuBefore = serviceCpuNanos();
-            long clientCpuBefore = ownCpuNanos();
-            long busyBefore = machineBusyNanos();
-            long[] latencies = new long[c == 1 ? requestsC1 : requestsCn];
-            double seconds = run(clients, pngs, c, latencies.length, latencies);
-            long clientCpu = ownCpuNanos() - clientCpuBefore;
-            long serviceCpu = serviceCpuNanos() - serviceCpuBefore;
-            long busy = machineBusyNanos() - busyBefore;
-            double[] after = metrics();
-            Arrays.sort(latencies);
-            double count = after[1] - before[1];
-            Row row = new Row(label + " c=" + c, percentile(latencies, 0.50) / 1e6, percentile(latencies, 0.99) / 1e6,
-                    latencies.length / seconds, (after[3] - before[3]) / (after[2] - before[2]),
-                    count > 0 ? (after[0] - before[0]) / count * 1e3 : Double.NaN,
-                    serviceCpu / 1e6 / latencies.length, clientCpu / 1e6 / latencies.length,
-                    Math.max(0, busy - serviceCpu - clientCpu) / 1e9 / seconds);
-            System.out.printf(Locale.ROOT, "%s: p50 %.2f ms, p99 %.2f ms, %.1f images/s, mean batch %.1f, %.1f s,"
-                    + " other processes %.2f cores%n", row.name(), row.p50Ms(), row.p99Ms(), row.imagesPerSecond(),
-                    row.meanBatch(), seconds, row.otherCores());
-            rows.add(row);
-        }
-        return rows;
+    /** Closed-loop load of one protocol at a concurrency, for some seconds. */
+    @FunctionalInterface
+    private interface Load {
+        LoadResult run(int concurrency, int seconds) throws Exception;
     }
 
-    private double run(HttpClient[] clients, List<byte[]> pngs, int threads, int requests) throws Exception {
-        return run(clients, pngs, threads, requests, new long[requests]);
+    private Map<String, Load> loads(ImageStore images) throws Exception {
+        Path bodies = Files.createDirectories(work.resolve("bodies"));
+        List<Path> pngs = new ArrayList<>();
+        List<Path> tensors = new ArrayList<>();
+        List<ModelInferRequest> calls = new ArrayList<>();
+        byte[] header = JSON.writeValueAsBytes(Map.of(
+                "inputs", List.of(Map.of("name", "pixels", "datatype", "UINT8", "shape", List.of(1, 32, 32, 3),
+                        "parameters", Map.of("binary_data_size", ImageStore.IMAGE_BYTES))),
+                "outputs", List.of(Map.of("name", "probabilities", "parameters", Map.of("binary_data", true)))));
+        List<byte[]> encoded = TestImages.pngs(images);
+        for (int i = 0; i < BODIES; i++) {
+            pngs.add(Files.write(bodies.resolve("image-" + i + ".png"), encoded.get(i % encoded.size())));
+            byte[] hwc = hwc(images.image(i % images.size()));
+            ByteArrayOutputStream tensor = new ByteArrayOutputStream();
+            tensor.write(header);
+            tensor.write(hwc);
+            tensors.add(Files.write(bodies.resolve("pixels-" + i + ".bin"), tensor.toByteArray()));
+            calls.add(ModelInferRequest.newBuilder().setModelName("default").addInputs(InferInputTensor.newBuilder()
+                    .setName("pixels").setDatatype("UINT8").addShape(1).addShape(32).addShape(32).addShape(3))
+                    .addRawInputContents(ByteString.copyFrom(hwc)).build());
+        }
+        Map<String, Load> loads = new HashMap<>();
+        WrkLoad wrk = new WrkLoad(work);
+        loads.put("predict", (c, s) -> wrk.run(base.resolve("/predict"), c, s, "image/png", null, pngs));
+        loads.put("oip-rest", (c, s) -> wrk.run(base.resolve("/v2/models/default/infer"), c, s,
+                "application/octet-stream", "Inference-Header-Content-Length: " + header.length, tensors));
+        loads.put("oip-grpc", (c, s) -> {
+            try (GrpcLoad grpc = new GrpcLoad(grpcPort)) {
+                return grpc.run(calls, c, s);
+            }
+        });
+        for (String protocol : protocols) {
+            if (!loads.containsKey(protocol)) {
+                throw new IllegalArgumentException("benchmark.predict.protocols: unknown " + protocol
+                        + "; known: " + loads.keySet());
+            }
+        }
+        return loads;
     }
 
-    /** {@code requests} requests from {@code threads} threads; each latency into {@code latencies}; wall seconds. */
-    private double run(HttpClient[] clients, List<byte[]> pngs, int threads, int requests, long[] latencies)
-            throws Exception {
-        AtomicInteger next = new AtomicInteger();
-        AtomicReference<String> failure = new AtomicReference<>();
-        CountDownLatch go = new CountDownLatch(1);
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            HttpClient http = clients[t];
-            Thread worker = new Thread(() -> {
-                try {
-                    go.await();
-                    for (int i = next.getAndIncrement(); i < requests && failure.get() == null;
-                            i = next.getAndIncrement()) {
-                        long start = System.nanoTime();
-                        HttpResponse<String> response = post(http, pngs.get(i % pngs.size()));
-                        latencies[i] = System.nanoTime() - start;
-                        if (response.statusCode() != 200) {
-                            failure.compareAndSet(null, "POST /predict answered " + response.statusCode() + ": "
-                                    + response.body());
-                        }
-                    }
-                } catch (Exception e) {
-                    failure.compareAndSet(null, e.toString());
-                }
-            }, "client-" + t);
-            workers.add(worker);
-            worker.start();
+    /** The record's CHW bytes as the HWC (height, width, RGB) order the protocol's pixels input takes. */
+    private static byte[] hwc(byte[] chw) {
+        int plane = ImageStore.HEIGHT * ImageStore.WIDTH;
+        byte[] hwc = new byte[chw.length];
+        for (int i = 0; i < plane; i++) {
+            for (int c = 0; c < ImageStore.CHANNELS; c++) {
+                hwc[i * ImageStore.CHANNELS + c] = chw[c * plane + i];
+            }
         }
-        long start = System.nanoTime();
-        go.countDown();
-        for (Thread worker : workers) {
-            worker.join();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        if (failure.get() != null) {
-            throw new IllegalStateException(failure.get());
-        }
-        return seconds;
+        return hwc;
     }
 
-    private HttpResponse<String> post(HttpClient http, byte[] png) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(base.resolve("/predict")).header("Content-Type", "image/png")
-                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(png)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private Row measure(String name, int concurrency, Load load) throws Exception {
+        double[] before = metrics();
+        long serviceCpuBefore = serviceCpuNanos();
+        long busyBefore = machineBusyNanos();
+        LoadResult result = load.run(concurrency, seconds);
+        long serviceCpu = serviceCpuNanos() - serviceCpuBefore;
+        long busy = machineBusyNanos() - busyBefore;
+        double[] after = metrics();
+        double count = after[1] - before[1];
+        Row row = new Row(name, result.p50Ms(), result.p90Ms(), result.p99Ms(), result.perSecond(),
+                (after[3] - before[3]) / (after[2] - before[2]),
+                count > 0 ? (after[0] - before[0]) / count * 1e3 : Double.NaN,
+                serviceCpu / 1e6 / result.requests(), result.clientCores(),
+                Math.max(0, busy - serviceCpu - result.clientCpuNanos()) / 1e9 / result.seconds());
+        System.out.printf(Locale.ROOT, "%s: p50 %.2f ms, p99 %.2f ms, %.1f images/s, mean batch %.1f, load generator"
+                + " %.2f cores%n", name, row.p50Ms(), row.p99Ms(), row.imagesPerSecond(), row.meanBatch(),
+                row.clientCores());
+        return row;
     }
 
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})?\\s+(\\S+)");
@@ -408,73 +415,95 @@ public final class PredictBenchmark {
 
     // ---- in-process ceiling ----------------------------------------------------------------
 
-    /** The served model's own batch call, no HTTP, no queue; plus one PNG decode, for the breakdown. */
-    private List<Row> inProcess(Path home, String jobId, List<byte[]> pngs) throws Exception {
+    /**
+     * The served model's own batch call, no HTTP, no queue: as the service runs it (one thread per
+     * core, each forward on its own core, all at once) and as one forward spread over every core.
+     */
+    private List<Row> inProcess(Path home, String jobId, ImageStore images) throws Exception {
         boolean tuned = MallocTuning.apply();
         Engine engine = Engine.getEngine("PyTorch");
         // As the service does at start-up: else libtorch retries NNPACK (and logs) on every forward.
         boolean nnpackOff = NnpackSwitch.turnOff();
-        JniUtils.setGradMode(false);
-        System.out.printf(Locale.ROOT, "in process: %s %s, %d threads, malloc tuned: %s, NNPACK off: %s%n",
-                engine.getEngineName(), engine.getVersion(), JniUtils.getNumThreads(), tuned, nnpackOff);
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf(Locale.ROOT, "in process: %s %s, %d cores, malloc tuned: %s, NNPACK off: %s%n",
+                engine.getEngineName(), engine.getVersion(), cores, tuned, nnpackOff);
         CheckpointStore store = new CheckpointStore(JSON);
         List<Checkpoint> checkpoints = store.list(home.resolve("jobs").resolve(jobId).resolve("checkpoints"));
         if (checkpoints.isEmpty()) {
             throw new IllegalStateException("job " + jobId + " left no checkpoint under " + home);
         }
+        Checkpoint checkpoint = checkpoints.get(checkpoints.size() - 1);
+        List<ImageInput> inputs = new ArrayList<>();
+        for (int i = 0; i < BATCHES[BATCHES.length - 1]; i++) {
+            inputs.add(ImageInput.pixels(images.image(i % images.size())));
+        }
         List<Row> rows = new ArrayList<>();
-        ImageDecoder decoder = new ImageDecoder(4096L * 4096, 16384);
-        List<byte[]> pixels = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
-            decoder.decode("warm-up.png", pngs.get(i % pngs.size()));
-        }
-        long[] decodes = new long[2000];
-        long cpuBefore = ownCpuNanos();
-        long busyBefore = machineBusyNanos();
-        for (int i = 0; i < decodes.length; i++) {
-            long start = System.nanoTime();
-            DecodedImage image = decoder.decode("image.png", pngs.get(i % pngs.size()));
-            decodes[i] = System.nanoTime() - start;
-            if (pixels.size() < BATCH) {
-                pixels.add(image.pixels());
-            }
-        }
-        rows.add(timed("bare PNG decode 1 image", decodes, 1, ownCpuNanos() - cpuBefore, machineBusyNanos() - busyBefore));
-        try (ServedModel model = new ServedModel(checkpoints.get(checkpoints.size() - 1), store, Device.cpu())) {
-            rows.add(forward(model, pixels.subList(0, 1), Math.max(iterations, 200)));
-            if (concurrency > 1 && concurrency < BATCH) {
-                rows.add(forward(model, pixels.subList(0, concurrency), Math.max(iterations, 100)));
-            }
-            rows.add(forward(model, pixels, iterations));
+        for (int batch : BATCHES) {
+            rows.add(forward("in-process " + cores + "x1 core, batch " + batch, checkpoint, store,
+                    inputs.subList(0, batch), cores, 1));
+            rows.add(forward("in-process 1x" + cores + " cores, batch " + batch, checkpoint, store,
+                    inputs.subList(0, batch), 1, cores));
         }
         return rows;
     }
 
-    private Row forward(ServedModel model, List<byte[]> pixels, int count) {
-        List<ImageInput> batch = pixels.stream().map(ImageInput::pixels).toList();
-        for (int i = 0; i < Math.max(5, count / 10); i++) {
-            model.scores(batch);
+    /** {@code threads} threads, each with its own model on {@code coresEach} cores, calling at once for a while. */
+    private Row forward(String name, Checkpoint checkpoint, CheckpointStore store, List<ImageInput> batch, int threads,
+            int coresEach) throws Exception {
+        long[][] times = new long[threads][];
+        CyclicBarrier start = new CyclicBarrier(threads + 1);
+        CyclicBarrier end = new CyclicBarrier(threads + 1);
+        long window = TimeUnit.SECONDS.toNanos(Math.max(2, seconds / 2));
+        List<Thread> workers = new ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int t = 0; t < threads; t++) {
+            int slot = t;
+            Thread worker = new Thread(() -> {
+                try (ServedModel model = new ServedModel(checkpoint, store, Device.cpu())) {
+                    JniUtils.setGradMode(false);
+                    IntraOpThreads.setForCurrentThread(coresEach);
+                    for (int i = 0; i < 20; i++) {
+                        model.scores(batch);
+                    }
+                    start.await();
+                    long[] calls = new long[100_000];
+                    int n = 0;
+                    long stop = System.nanoTime() + window;
+                    for (long now = System.nanoTime(); now < stop && n < calls.length; n++) {
+                        model.scores(batch);
+                        long done = System.nanoTime();
+                        calls[n] = done - now;
+                        now = done;
+                    }
+                    times[slot] = Arrays.copyOf(calls, n);
+                    end.await();
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                    start.reset();
+                    end.reset();
+                }
+            }, "forward-" + t);
+            workers.add(worker);
+            worker.start();
         }
-        long[] times = new long[count];
+        start.await();
         long cpuBefore = ownCpuNanos();
         long busyBefore = machineBusyNanos();
-        for (int i = 0; i < count; i++) {
-            long start = System.nanoTime();
-            model.scores(batch);
-            times[i] = System.nanoTime() - start;
+        long wallStart = System.nanoTime();
+        end.await();
+        double wall = (System.nanoTime() - wallStart) / 1e9;
+        long cpu = ownCpuNanos() - cpuBefore;
+        long busy = machineBusyNanos() - busyBefore;
+        for (Thread worker : workers) {
+            worker.join();
         }
-        return timed("bare forward batch " + batch.size(), times, batch.size(), ownCpuNanos() - cpuBefore,
-                machineBusyNanos() - busyBefore);
-    }
-
-    private static Row timed(String name, long[] nanos, int imagesPerCall, long cpuNanos, long busyNanos) {
-        double total = Arrays.stream(nanos).sum() / 1e9;
-        long[] sorted = nanos.clone();
-        Arrays.sort(sorted);
-        Row row = new Row(name, percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6,
-                nanos.length * imagesPerCall / total, Double.NaN, Double.NaN,
-                cpuNanos / 1e6 / (nanos.length * imagesPerCall), Double.NaN,
-                Math.max(0, busyNanos - cpuNanos) / 1e9 / total);
+        if (failure.get() != null) {
+            throw new IllegalStateException(name + " failed", failure.get());
+        }
+        long[] all = Arrays.stream(times).flatMapToLong(Arrays::stream).sorted().toArray();
+        Row row = new Row(name, percentile(all, 0.50) / 1e6, percentile(all, 0.90) / 1e6, percentile(all, 0.99) / 1e6,
+                (double) all.length * batch.size() / wall, Double.NaN, Double.NaN,
+                cpu / 1e6 / (all.length * batch.size()), Double.NaN, Math.max(0, busy - cpu) / 1e9 / wall);
         System.out.printf(Locale.ROOT, "%s: p50 %.2f ms, p99 %.2f ms, %.1f images/s%n", row.name(), row.p50Ms(),
                 row.p99Ms(), row.imagesPerSecond());
         return row;
@@ -484,11 +513,6 @@ public final class PredictBenchmark {
 
     private static double percentile(long[] sorted, double q) {
         return sorted[Math.max(0, (int) Math.ceil(q * sorted.length) - 1)];
-    }
-
-    private static Row find(List<Row> rows, String name) {
-        return rows.stream().filter(r -> r.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no row " + name));
     }
 
     private static String loadAverage() {

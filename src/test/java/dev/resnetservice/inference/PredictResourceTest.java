@@ -267,12 +267,11 @@ class PredictResourceTest {
     }
 
     @Test
-    void concurrentRequestsAreBatchedOnTheDevice() throws Exception {
+    void concurrentRequestsAreBatchedOnTheDeviceAndWaitForADecodeSlot() throws Exception {
         trainedJob();
         byte[] image = png(solid(32, 32, 0x123456));
-        // As many clients as resnet.predict.max-concurrent-decodes (8): more would be turned away with 503
-        // whenever a slow machine lets their decodes overlap, which is that bound's own test, not this one.
-        ExecutorService clients = Executors.newFixedThreadPool(8);
+        // Four times resnet.predict.max-concurrent-decodes (8): the others wait for a decode slot, none is refused.
+        ExecutorService clients = Executors.newFixedThreadPool(32);
         try {
             List<CompletableFuture<Integer>> answers = new ArrayList<>();
             for (int i = 0; i < 64; i++) {

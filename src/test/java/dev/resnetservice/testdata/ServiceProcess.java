@@ -23,17 +23,20 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final Process process;
     private final URI base;
+    private final int grpcPort;
     private final Path log;
 
-    private ServiceProcess(Process process, URI base, Path log) {
+    private ServiceProcess(Process process, URI base, int grpcPort, Path log) {
         this.process = process;
         this.base = base;
+        this.grpcPort = grpcPort;
         this.log = log;
     }
 
     /** Starts {@code app} with {@code environment} added to the usual offline settings; does not wait. */
     public static ServiceProcess launch(Path app, Path home, Path log, Map<String, String> environment) throws IOException {
         int port = freePort();
+        int grpcPort = freePort();
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", app.toString())
                 .directory(log.getParent().toFile())
@@ -41,10 +44,10 @@ public final class ServiceProcess implements AutoCloseable {
                 .redirectOutput(log.toFile());
         // Each process its own gRPC port too: a cluster test starts four on one machine.
         builder.environment().putAll(Map.of("RESNET_HOME", home.toString(), "QUARKUS_HTTP_PORT", Integer.toString(port),
-                "QUARKUS_GRPC_SERVER_PORT", Integer.toString(freePort()), "DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true", "RESNET_DATASET_DOWNLOAD", "false",
+                "QUARKUS_GRPC_SERVER_PORT", Integer.toString(grpcPort), "DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true", "RESNET_DATASET_DOWNLOAD", "false",
                 "RESNET_DATASETS_ROOTS", Path.of("target").toAbsolutePath().toString())); // where tests write their data
         builder.environment().putAll(environment);
-        return new ServiceProcess(builder.start(), URI.create("http://localhost:" + port), log);
+        return new ServiceProcess(builder.start(), URI.create("http://localhost:" + port), grpcPort, log);
     }
 
     /**
@@ -86,6 +89,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     public URI base() {
         return base;
+    }
+
+    /** The separate gRPC server's port (the Open Inference Protocol). */
+    public int grpcPort() {
+        return grpcPort;
     }
 
     public Process process() {
