@@ -22,6 +22,7 @@ import dev.resnetservice.testdata.TestHome;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -270,17 +271,23 @@ class PredictResourceTest {
     void concurrentRequestsAreBatchedOnTheDeviceAndWaitForADecodeSlot() throws Exception {
         trainedJob();
         byte[] image = png(solid(32, 32, 0x123456));
+        List<Float> alone = given().multiPart("image", "c.png", image, "image/png").when().post("/predict")
+                .then().statusCode(200).extract().jsonPath().getList("predictions[0].top.probability", Float.class);
         // Four times resnet.predict.max-concurrent-decodes (8): the others wait for a decode slot, none is refused.
         ExecutorService clients = Executors.newFixedThreadPool(32);
         try {
-            List<CompletableFuture<Integer>> answers = new ArrayList<>();
+            List<CompletableFuture<Response>> answers = new ArrayList<>();
             for (int i = 0; i < 64; i++) {
                 answers.add(CompletableFuture.supplyAsync(() -> given()
-                        .multiPart("image", "c.png", image, "image/png").when().post("/predict")
-                        .then().extract().statusCode(), clients));
+                        .multiPart("image", "c.png", image, "image/png").when().post("/predict"), clients));
             }
-            for (CompletableFuture<Integer> answer : answers) {
-                assertEquals(200, answer.get());
+            for (CompletableFuture<Response> answer : answers) {
+                assertEquals(200, answer.get().statusCode());
+                // Whichever batch thread and batch size served it: the same answer as the lone request.
+                List<Float> batched = answer.get().jsonPath().getList("predictions[0].top.probability", Float.class);
+                for (int k = 0; k < alone.size(); k++) {
+                    assertEquals(alone.get(k), batched.get(k), 1e-4);
+                }
             }
         } finally {
             clients.shutdownNow();
