@@ -1,5 +1,6 @@
 package dev.resnetservice;
 
+import dev.resnetservice.training.Precision;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -196,5 +197,9 @@ public interface ResnetConfig {
         /** How long a request waits for the device before it is answered 503. */
         @WithDefault("30s")
         Duration timeout();
+
+        /** fp32, or bf16: the served network's forward under bf16 autocast (checkpoints stay fp32). */
+        @WithDefault("fp32")
+        Precision precision();
     }
 }

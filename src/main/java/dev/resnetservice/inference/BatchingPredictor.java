@@ -7,6 +7,7 @@ import dev.resnetservice.ResnetConfig;
 import dev.resnetservice.WorkerThread;
 import dev.resnetservice.model.Checkpoint;
 import dev.resnetservice.model.CheckpointStore;
+import dev.resnetservice.training.Precision;
 import dev.resnetservice.training.TrainingDevices;
 import dev.resnetservice.web.BusyException;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -60,6 +61,7 @@ public class BatchingPredictor {
     private final int maxQueued;
     private final DistributionSummary batchSizes;
     private final BlockingDeque<Item> queue = new LinkedBlockingDeque<>();
+    private final Precision precision;
     private final Map<Path, ServedModel> loaded = new LinkedHashMap<>(4, 0.75f, true);
     private final AtomicInteger waiting = new AtomicInteger();
     private final Duration timeout;
@@ -73,6 +75,7 @@ public class BatchingPredictor {
         this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(config.predict().maxDelayMs());
         this.maxQueued = config.predict().maxQueued();
         this.timeout = config.predict().timeout();
+        this.precision = config.predict().precision();
         this.batchSizes = DistributionSummary.builder("resnet.predict.batch.size")
                 .description("Images per device batch, of /predict and the Open Inference Protocol together")
                 .publishPercentileHistogram()
@@ -202,8 +205,8 @@ public class BatchingPredictor {
             loaded.remove(checkpoint.params()).close();
         }
         Device device = devices.resolve("auto");
-        model = new ServedModel(checkpoint, checkpoints, device);
-        LOG.infof("serving %s on %s", checkpoint.params(), devices.describe(device));
+        model = new ServedModel(checkpoint, checkpoints, device, precision);
+        LOG.infof("serving %s on %s in %s", checkpoint.params(), devices.describe(device), precision);
         loaded.put(checkpoint.params(), model);
         if (loaded.size() > LOADED_MODELS) {
             Path eldest = loaded.keySet().iterator().next();
