@@ -2,19 +2,18 @@ package dev.resnetservice.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import dev.resnetservice.data.MemoryLayout;
 
 /**
- * A Conv2d that, where its window covers the whole input and makes one output pixel, convolves
- * only the kernel taps that meet the input: the others only ever meet padding zeros. Same
- * function, same gradients (the other taps' are zero either way), same parameters and checkpoint
- * format. With 32x32 images the seed stem's layer4 sees 2x2 and 1x1 maps; oneDNN would derive the
- * gradient of every tap, zeros included. Seed steps of both variants alternating in one JVM: median
- * 253 against 228 ms (docs/performance.md).
+ * A Conv2d that, where its window covers the whole input and makes one output pixel, computes with
+ * only the kernel taps that meet the input (the others only ever meet padding zeros), as a matrix
+ * product. Same function, same gradients (the other taps' are zero either way), same parameters
+ * and checkpoint format. With 32x32 images the seed stem's layer4 sees 2x2 and 1x1 maps; oneDNN
+ * would derive the gradient of every tap, zeros included. Seed steps of both variants alternating
+ * in one JVM: median 253 against 228 ms (docs/performance.md). The folded network's cut convs
+ * (kernel = map, no padding) take the same path.
  */
 final class KernelCroppingConv2d extends Conv2d {
 
@@ -29,7 +28,7 @@ final class KernelCroppingConv2d extends Conv2d {
      */
     static boolean windowCovers(long size, long kernel, long padding, long stride) {
         long outputs = (size + 2 * padding - kernel) / stride + 1;
-        return outputs == 1 && padding > 0 && padding + size <= kernel;
+        return outputs == 1 && padding + size <= kernel;
     }
 
     /**
@@ -52,13 +51,25 @@ final class KernelCroppingConv2d extends Conv2d {
             return super.forwardInternal(parameterStore, inputs, training, params);
         }
         NDArray kernel = parameterStore.getValue(weight, input.getDevice(), training);
-        // A contiguous copy that gradients flow through (DJL's duplicate() does not record one);
-        // oneDNN took the strided view for a foreign layout.
-        NDArray taps = MemoryLayout.plain(coveredTaps(kernel, padding.get(0), padding.get(1), height, width));
+        NDArray taps = coveredTaps(kernel, padding.get(0), padding.get(1), height, width);
         NDArray shift = bias == null ? null : parameterStore.getValue(bias, input.getDevice(), training);
-        // Plain layout: libtorch 2.7.1 gets channels-last 1x1 convs to 512 channels wrong here (as
-        // layer4's shortcut, ResNet18); at these map sizes the copy is at most 2x2 pixels an image.
-        return conv2d(MemoryLayout.plain(input), taps, shift, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1),
-                groups);
+        return new NDList(asMatrixProduct(input, taps, shift));
+    }
+
+    /**
+     * A window that covers the whole input and makes one output pixel is a matrix product over
+     * (channel, row, column): images x taps^T. oneDNN's convolutions spent most of a bf16 step in
+     * the weight gradients of exactly these convs (batch 256, 1x1 outputs: about 20 GFLOP/s on
+     * AMX, 7 ms for a 1x1 512-to-512 conv, 0.1-0.3 ms as a matrix product), and a matrix product
+     * needs no weight reorder into a blocked layout. Both reshapes copy where the layout asks (the
+     * taps are a strided slice, a channels-last input is flattened in NCHW order) and autograd
+     * records them, so gradients reach the full kernel as before. No channels-last conv either, so
+     * libtorch 2.7.1's wrong channels-last 1x1 convs to 512 channels (ResNet18) are not met.
+     */
+    static NDArray asMatrixProduct(NDArray input, NDArray taps, NDArray shift) {
+        long images = input.getShape().get(0);
+        long filters = taps.getShape().get(0);
+        NDArray product = input.reshape(images, -1).matMul(taps.reshape(filters, -1).transpose());
+        return (shift == null ? product : product.add(shift)).reshape(images, filters, 1, 1);
     }
 }

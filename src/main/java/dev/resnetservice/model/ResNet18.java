@@ -151,13 +151,14 @@ public final class ResNet18 {
      * crops its kernel to those taps at every call ({@link KernelCroppingConv2d}): oneDNN would
      * derive all nine taps' gradients. Folded, it holds only those taps, cut once by
      * {@link BatchNormFolding}, since oneDNN reorders every weight it is given on every forward.
+     * Either way a window that makes one pixel from the whole map runs as a matrix product.
      */
     private static List<Block> conv3x3Bn(int planes, int stride, int map, boolean folded) {
         if (!folded) {
             return convBn(planes, 3, stride, 1, false, KernelCroppingConv2d::new);
         }
         return KernelCroppingConv2d.windowCovers(map, 3, 1, stride)
-                ? convBn(planes, map, 1, 0, true, PlainLayoutConv2d::new)
+                ? convBn(planes, map, 1, 0, true, KernelCroppingConv2d::new)
                 : convBn(planes, 3, stride, 1, true);
     }
 
