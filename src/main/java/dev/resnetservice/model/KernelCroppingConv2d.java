@@ -30,7 +30,7 @@ final class KernelCroppingConv2d extends Conv2d {
      */
     static boolean windowCovers(long size, long kernel, long padding, long stride) {
         long outputs = (size + 2 * padding - kernel) / stride + 1;
-        return outputs == 1 && padding + size <= kernel;
+        return outputs == 1 && padding > 0 && padding + size <= kernel;
     }
 
     /**
@@ -78,8 +78,8 @@ final class KernelCroppingConv2d extends Conv2d {
     }
 
     /**
-     * A window that covers the whole input and makes one output pixel is a matrix product over
-     * (channel, row, column): images x taps^T. oneDNN's convolutions spent most of a bf16 step in
+     * A conv that makes one output pixel is a matrix product over the (channel, row, column) its
+     * window reads: images x taps^T. oneDNN's convolutions spent most of a bf16 step in
      * the weight gradients of exactly these convs (batch 256, 1x1 outputs: about 20 GFLOP/s on
      * AMX, 7 ms for a 1x1 512-to-512 conv, 0.1-0.3 ms as a matrix product), and a matrix product
      * needs no weight reorder into a blocked layout. Both reshapes copy where the layout asks (the
