@@ -4,9 +4,12 @@ reference that TrainingBenchmark (mvn -Pbenchmark verify) runs beside the servic
 
 torchvision's resnet18(num_classes=10), Adam(lr=0.01, weight_decay=1e-4), cross entropy,
 batch 256 on 32x32 inputs already in memory (no data pipeline, like the benchmark's bare loop).
-Prints one JSON object. Usage: seed_step.py [threads] [steps] [contiguous|channels_last]
-(channels_last: inputs laid out NHWC in memory, as the service lays out its CPU batches).
+Prints one JSON object. Usage: seed_step.py [threads] [steps] [contiguous|channels_last] [fp32|bf16]
+(channels_last: inputs laid out NHWC in memory, as the service lays out its CPU batches; bf16:
+forwards under torch.autocast("cpu", dtype=torch.bfloat16), the way PyTorch trains in bf16 on a
+CPU: convolutions and matrix products in bf16, weights, Adam's state and the loss in fp32).
 """
+import contextlib
 import json
 import sys
 import time
@@ -17,6 +20,7 @@ import torchvision
 threads = int(sys.argv[1]) if len(sys.argv) > 1 else torch.get_num_threads()
 steps = int(sys.argv[2]) if len(sys.argv) > 2 else 10
 layout = torch.channels_last if len(sys.argv) > 3 and sys.argv[3] == "channels_last" else torch.contiguous_format
+bf16 = len(sys.argv) > 4 and sys.argv[4] == "bf16"
 torch.set_num_threads(threads)
 torch.manual_seed(0)
 
@@ -27,10 +31,15 @@ x = torch.randn(256, 3, 32, 32).contiguous(memory_format=layout)
 y = torch.randint(0, 10, (256,))
 
 
+def precision():
+    return torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
+
+
 def train_step():
     t0 = time.perf_counter()
     optimizer.zero_grad(set_to_none=True)
-    loss = loss_fn(model(x), y)
+    with precision():
+        loss = loss_fn(model(x), y)
     t1 = time.perf_counter()
     loss.backward()
     t2 = time.perf_counter()
@@ -48,7 +57,7 @@ forward, backward, step = (sum(t[i] for t in times) / steps for i in range(3))
 
 def images_per_second(batch, repeats):
     inputs = torch.randn(batch, 3, 32, 32).contiguous(memory_format=layout)
-    with torch.no_grad():
+    with torch.no_grad(), precision():
         model(inputs)
         start = time.perf_counter()
         for _ in range(repeats):
@@ -58,7 +67,7 @@ def images_per_second(batch, repeats):
 
 model.eval()
 print(json.dumps({
-    "torch": torch.__version__, "threads": threads, "layout": str(layout),
+    "torch": torch.__version__, "threads": threads, "layout": str(layout), "precision": "bf16" if bf16 else "fp32",
     "forwardMs": 1000 * forward, "backwardMs": 1000 * backward, "optimizerMs": 1000 * step,
     "trainImagesPerSecond": 256 / (forward + backward + step),
     "evalImagesPerSecond": images_per_second(512, 6),

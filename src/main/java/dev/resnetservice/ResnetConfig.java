@@ -1,5 +1,6 @@
 package dev.resnetservice;
 
+import dev.resnetservice.training.Precision;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -207,5 +208,9 @@ public interface ResnetConfig {
          * one core), one on a GPU. On the CPU the cores are shared out among them.
          */
         Optional<Integer> threads();
+
+        /** fp32, or bf16: the served network's forward under bf16 autocast (checkpoints stay fp32). */
+        @WithDefault("fp32")
+        Precision precision();
     }
 }

@@ -8,6 +8,7 @@ import dev.resnetservice.WorkerThread;
 import dev.resnetservice.model.Checkpoint;
 import dev.resnetservice.model.CheckpointStore;
 import dev.resnetservice.training.IntraOpThreads;
+import dev.resnetservice.training.Precision;
 import dev.resnetservice.training.TrainingDevices;
 import dev.resnetservice.web.BusyException;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -70,6 +71,7 @@ public class BatchingPredictor {
     private final int maxQueued;
     private final DistributionSummary batchSizes;
     private final BlockingDeque<Item> queue = new LinkedBlockingDeque<>();
+    private final Precision precision;
     private final AtomicInteger waiting = new AtomicInteger();
     private final Duration timeout;
     private final Optional<Integer> threads;
@@ -84,6 +86,7 @@ public class BatchingPredictor {
         this.maxQueued = config.predict().maxQueued();
         this.timeout = config.predict().timeout();
         this.threads = config.predict().threads();
+        this.precision = config.predict().precision();
         this.batchSizes = DistributionSummary.builder("resnet.predict.batch.size")
                 .description("Images per device batch, of /predict and the Open Inference Protocol together")
                 .publishPercentileHistogram()
@@ -244,9 +247,9 @@ public class BatchingPredictor {
             if (model != null) {
                 loaded.remove(checkpoint.params()).close();
             }
-            model = new ServedModel(checkpoint, checkpoints, device);
-            LOG.infof("%s serves %s on %s", Thread.currentThread().getName(), checkpoint.params(),
-                    devices.describe(device));
+            model = new ServedModel(checkpoint, checkpoints, device, precision);
+            LOG.infof("%s serves %s on %s in %s", Thread.currentThread().getName(), checkpoint.params(),
+                    devices.describe(device), precision);
             loaded.put(checkpoint.params(), model);
             if (loaded.size() > LOADED_MODELS) {
                 Path eldest = loaded.keySet().iterator().next();

@@ -12,6 +12,8 @@ import dev.resnetservice.data.DeviceNormalizer;
 import dev.resnetservice.model.Checkpoint;
 import dev.resnetservice.model.CheckpointStore;
 import dev.resnetservice.model.ClassProbabilities;
+import dev.resnetservice.training.Autocast;
+import dev.resnetservice.training.Precision;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -31,10 +33,21 @@ final class ServedModel implements AutoCloseable {
     private final Model model;
     private final ParameterStore parameters;
     private final DeviceNormalizer normalizer;
+    private final Precision precision;
 
     ServedModel(Checkpoint checkpoint, CheckpointStore checkpoints, Device device) {
+        this(checkpoint, checkpoints, device, Precision.FP32);
+    }
+
+    ServedModel(Checkpoint checkpoint, CheckpointStore checkpoints, Device device, Precision precision) {
         this.checkpoint = checkpoint;
+        this.precision = precision;
         this.model = Model.newInstance(checkpoint.params().toString(), device, "PyTorch");
+        if (!Autocast.supported(precision, model.getNDManager())) {
+            model.close();
+            throw new IllegalStateException("resnet.predict.precision is " + precision + ", which the loaded libtorch"
+                    + " or " + device + " does not support");
+        }
         try {
             // Served with each BatchNorm folded into its conv: the same function, less work.
             model.setBlock(checkpoints.loadFolded(checkpoint, model.getNDManager()));
@@ -83,7 +96,9 @@ final class ServedModel implements AutoCloseable {
     }
 
     private NDArray forward(NDArray images) {
-        return model.getBlock().forward(parameters, new NDList(images), false).singletonOrThrow();
+        try (Autocast autocast = Autocast.enter(precision, images.getDevice())) {
+            return Autocast.fp32(model.getBlock().forward(parameters, new NDList(images), false).singletonOrThrow());
+        }
     }
 
     private NDArray pixels(List<ImageInput> images, NDManager batch) {

@@ -39,6 +39,7 @@ public class JobService implements JobUpdates {
     private final DatasetRegistry registry;
     private final DatasetRoots roots;
     private final JobMemory memory;
+    private final PrecisionSupport precisions;
     private final InitialWeights initialWeights;
     private final Instance<JobFilesInUse> filesInUse;
     private final Event<JobQueued> queued;
@@ -47,7 +48,9 @@ public class JobService implements JobUpdates {
 
     public JobService(JobRepository repository, JobStore store, JobEvents events, Datasets datasets,
             DatasetRegistry registry, DatasetRoots roots, JobMemory memory, InitialWeights initialWeights,
-            Instance<JobFilesInUse> filesInUse, Event<JobQueued> queued, ResnetConfig config) {
+            Instance<JobFilesInUse> filesInUse, Event<JobQueued> queued, PrecisionSupport precisions,
+            ResnetConfig config) {
+        this.precisions = precisions;
         this.initialWeights = initialWeights;
         this.repository = repository;
         this.store = store;
@@ -88,6 +91,7 @@ public class JobService implements JobUpdates {
 
     public Job submit(JobSpec spec) {
         memory.check(spec);
+        precisions.check(spec);
         Optional<String> builtIn = spec.dataset().name() == null ? Optional.empty()
                 : registry.builtInFormat(spec.dataset().name());
         if (builtIn.isPresent()) {

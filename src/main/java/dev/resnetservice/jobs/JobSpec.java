@@ -8,6 +8,7 @@ import dev.resnetservice.model.Architecture;
 import dev.resnetservice.model.Retention;
 import dev.resnetservice.training.DeviceChoice;
 import dev.resnetservice.training.LearningRateSchedule;
+import dev.resnetservice.training.Precision;
 import dev.resnetservice.training.TrainingRecipe;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,8 @@ public record JobSpec(
         CheckpointsSpec checkpoints,
         Integer maxAttempts,
         NormalizationSpec normalization,
-        InitSpec init) {
+        InitSpec init,
+        String precision) {
 
     public static final String CIFAR10_BINARY = "cifar10-binary";
     public static final String CIFAR100_BINARY = "cifar100-binary";
@@ -305,6 +307,12 @@ public record JobSpec(
         checkpoints = Objects.requireNonNullElseGet(checkpoints, () -> new CheckpointsSpec(null));
         maxAttempts = Objects.requireNonNullElse(maxAttempts, 3);
         requireBetween("maxAttempts", maxAttempts, 1, 100);
+        precision = Objects.requireNonNullElse(precision, preset.precision().id());
+        try {
+            Precision.fromId(precision);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSpecException("precision", e.getMessage());
+        }
     }
 
     /** The seed recipe, every field at its default. */
@@ -315,27 +323,27 @@ public record JobSpec(
     /** A preset, every field at its value. */
     public static JobSpec preset(String recipe) {
         return new JobSpec(recipe, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null);
     }
 
     /** This spec on the home folder's CIFAR data of {@code format} (a job named cifar10 or cifar100). */
     public JobSpec onCifar(String format) {
         return new JobSpec(recipe, model, new DatasetSpec(format, null, null, null), epochs, batchSize, optimizer,
                 schedule, augment, labelSmoothing, tta, seed, device, limitTrain, limitTest, checkpoints, maxAttempts,
-                normalization, init);
+                normalization, init, precision);
     }
 
     /** This spec on a named data set: its format, and its statistics unless the spec gave some. */
     public JobSpec onDataset(String format, Normalization statistics) {
         return new JobSpec(recipe, model, new DatasetSpec(format, null, dataset.name(), null), epochs, batchSize, optimizer,
                 schedule, augment, labelSmoothing, tta, seed, device, limitTrain, limitTest, checkpoints, maxAttempts,
-                normalization != null ? normalization : NormalizationSpec.of(statistics), init);
+                normalization != null ? normalization : NormalizationSpec.of(statistics), init, precision);
     }
 
     /** This spec starting from {@code init}, resolved. */
     public JobSpec startingFrom(InitSpec init) {
         return new JobSpec(recipe, model, dataset, epochs, batchSize, optimizer, schedule, augment, labelSmoothing, tta,
-                seed, device, limitTrain, limitTest, checkpoints, maxAttempts, normalization, init);
+                seed, device, limitTrain, limitTest, checkpoints, maxAttempts, normalization, init, precision);
     }
 
     /** The recipe this spec trains: the preset with the spec's choices. */
@@ -349,7 +357,7 @@ public record JobSpec(
                 new TrainingRecipe.Schedule(schedule.name(), schedule.warmupEpochs()),
                 new Augmentation(augment.crop(), augment.flip()), labelSmoothing, tta, seed,
                 normalization == null ? preset.normalization() : new Normalization(normalization.mean(), normalization.std()),
-                init != null && init.frozenBackbone());
+                init != null && init.frozenBackbone(), Precision.fromId(precision));
     }
 
     private static void requireBetween(String field, int value, int min, int max) {

@@ -16,10 +16,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.UniformInitializer;
-import ai.djl.util.PairList;
-import dev.resnetservice.data.MemoryLayout;
 
 import java.util.List;
 import java.util.Objects;
@@ -132,7 +129,7 @@ public final class ResNet18 {
                 .add(Activation.reluBlock())
                 .addAll(conv3x3Bn(planes, 1, map / stride, folded));
         Block downsample = stride != 1 || inplanes != planes
-                ? new SequentialBlock().addAll(convBn(planes, 1, stride, 0, folded, PlainLayoutConv2d::new))
+                ? new SequentialBlock().addAll(convBn(planes, 1, stride, 0, folded, KernelCroppingConv2d::new))
                 : Blocks.identityBlock();
         return new SequentialBlock()
                 .add(new ParallelBlock(ResNet18::sum, List.of(residual, downsample)))
@@ -151,13 +148,14 @@ public final class ResNet18 {
      * crops its kernel to those taps at every call ({@link KernelCroppingConv2d}): oneDNN would
      * derive all nine taps' gradients. Folded, it holds only those taps, cut once by
      * {@link BatchNormFolding}, since oneDNN reorders every weight it is given on every forward.
+     * Either way a window that makes one pixel from the whole map runs as a matrix product.
      */
     private static List<Block> conv3x3Bn(int planes, int stride, int map, boolean folded) {
         if (!folded) {
             return convBn(planes, 3, stride, 1, false, KernelCroppingConv2d::new);
         }
         return KernelCroppingConv2d.windowCovers(map, 3, 1, stride)
-                ? convBn(planes, map, 1, 0, true, PlainLayoutConv2d::new)
+                ? convBn(planes, map, 1, 0, true, KernelCroppingConv2d::new)
                 : convBn(planes, 3, stride, 1, true);
     }
 
@@ -178,29 +176,6 @@ public final class ResNet18 {
                 .optPadding(new Shape(padding, padding))
                 .optBias(folded));
         return folded ? List.of(conv) : List.of(conv, batchNorm());
-    }
-
-    /**
-     * A conv run on a plain-layout copy of a channels-last input. libtorch 2.7.1 gets channels-last
-     * 1x1 convs from 256 or 512 channels to 512 wrong on this project's AVX-512 AMD EPYC (errors
-     * as large as the outputs; the plain layout and PyTorch 1.13 are right, 3x3 shapes too), and
-     * layer4's shortcut is one, as are the folded network's cut convs on 1x1 maps. The copy is
-     * small: 256 channels at 2x2 (seed stem) or 8x8 (CIFAR stem), nothing at 1x1, where both
-     * layouts are the same bytes. Parameters and checkpoint format are those of a Conv2d, so
-     * checkpoints load either way.
-     */
-    private static final class PlainLayoutConv2d extends Conv2d {
-
-        PlainLayoutConv2d(Conv2d.Builder builder) {
-            super(builder);
-        }
-
-        @Override
-        protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-                PairList<String, Object> params) {
-            return super.forwardInternal(parameterStore,
-                    new NDList(MemoryLayout.plain(inputs.singletonOrThrow())), training, params);
-        }
     }
 
     /** DJL's defaults: momentum 0.9 (PyTorch's momentum 0.1 counted from the other side), eps 1e-5. */

@@ -87,6 +87,8 @@ public class TrainingDevices {
                         MallocTuning.apply();
                     }
                     Engine loaded = Engine.getEngine("PyTorch");
+                    // NNPACK is CPU-only, so this changes nothing for GPU convs; it stays on a GPU machine too,
+                    // whose CPU still runs jobs that ask for device cpu and /predict when resnet.device=cpu.
                     NnpackSwitch.turnOff();
                     engine = loaded;
                 }

@@ -21,7 +21,8 @@ public record TrainingRecipe(
         boolean testTimeAugmentation, // evaluate and serve on the image and its mirror, probabilities averaged
         long randomSeed,            // weights init, every epoch's data order and augmentation
         Normalization normalization,
-        boolean freezeBackbone) {   // train fc only, the rest as loaded (fine-tuning)
+        boolean freezeBackbone,     // train fc only, the rest as loaded (fine-tuning)
+        Precision precision) {      // fp32, or bf16 autocast for training and evaluation
 
     public static final String ADAM = "adam";
     public static final String ADAMW = "adamw";
@@ -49,7 +50,7 @@ public record TrainingRecipe(
         return new TrainingRecipe(Architecture.RESNET18, 8, 256, 512,
                 new OptimizerSettings(ADAM, 0.01, 1e-4, 0, false),
                 new Schedule(LearningRateSchedule.CONSTANT, 0),
-                Augmentation.none(), 0, false, 0, Normalization.cifar10(), false);
+                Augmentation.none(), 0, false, 0, Normalization.cifar10(), false, Precision.FP32);
     }
 
     /**
@@ -61,12 +62,18 @@ public record TrainingRecipe(
         return new TrainingRecipe(Architecture.RESNET18_CIFAR, 30, 512, 1024,
                 new OptimizerSettings(SGD, 0.4, 5e-4, 0.9, true),
                 new Schedule(LearningRateSchedule.ONECYCLE, 6),
-                new Augmentation(4, true), 0.1, true, 0, Normalization.cifar10(), false);
+                new Augmentation(4, true), 0.1, true, 0, Normalization.cifar10(), false, Precision.FP32);
     }
 
     public TrainingRecipe withEpochs(int newEpochs) {
         return new TrainingRecipe(architecture, newEpochs, batchSize, evalBatchSize, optimizer, schedule,
-                augmentation, labelSmoothing, testTimeAugmentation, randomSeed, normalization, freezeBackbone);
+                augmentation, labelSmoothing, testTimeAugmentation, randomSeed, normalization, freezeBackbone, precision);
+    }
+
+    public TrainingRecipe withPrecision(Precision newPrecision) {
+        return new TrainingRecipe(architecture, epochs, batchSize, evalBatchSize, optimizer, schedule,
+                augmentation, labelSmoothing, testTimeAugmentation, randomSeed, normalization, freezeBackbone,
+                newPrecision);
     }
 
     /** Steps in one epoch of {@code examples} images; the last, partial batch is kept. */

@@ -170,9 +170,13 @@ public final class TrainingRun {
                 try (NDManager batchManager = epochManager.newSubManager()) {
                     NDList data = batches.next(batchManager);
                     try (GradientCollector collector = trainer.newGradientCollector()) {
-                        NDList logits = trainer.forward(new NDList(frozen == null ? data.get(0)
-                                : frozen.features(data.get(0), batchManager)));
-                        NDArray loss = trainer.getLoss().evaluate(new NDList(data.get(1)), logits);
+                        NDArray logits;
+                        try (Autocast autocast = Autocast.enter(recipe.precision(), batchManager.getDevice())) {
+                            logits = trainer.forward(new NDList(frozen == null ? data.get(0)
+                                    : frozen.features(data.get(0), batchManager))).singletonOrThrow();
+                        }
+                        NDArray loss = trainer.getLoss().evaluate(new NDList(data.get(1)),
+                                new NDList(Autocast.fp32(logits)));
                         collector.backward(loss);
                         lossSum += loss.getFloat();
                     }
@@ -190,7 +194,7 @@ public final class TrainingRun {
 
     /**
      * The test split in eval mode (BatchNorm running statistics, here folded into {@code folded})
-     * with gradients off, with the recipe's test-time augmentation. The test loss is plain cross
+     * with gradients off, in the recipe's precision, with its test-time augmentation. The test loss is plain cross
      * entropy, without label smoothing, so it compares across recipes.
      */
     private Evaluation evaluate(Trainer trainer, Block folded, ExecutorService gatherer) {
@@ -206,11 +210,12 @@ public final class TrainingRun {
             double lossSum = 0;
             long correct = 0;
             while (batches.hasNext()) {
-                try (NDManager batchManager = evalManager.newSubManager()) {
+                try (NDManager batchManager = evalManager.newSubManager();
+                        Autocast autocast = Autocast.enter(recipe.precision(), evalManager.getDevice())) {
                     NDList data = batches.next(batchManager);
                     NDArray logProbabilities = ClassProbabilities.log(
-                            x -> folded.forward(parameters, new NDList(x), false).singletonOrThrow(), data.get(0),
-                            recipe.testTimeAugmentation());
+                            x -> Autocast.fp32(folded.forward(parameters, new NDList(x), false).singletonOrThrow()),
+                            data.get(0), recipe.testTimeAugmentation());
                     lossSum -= logProbabilities.get(new NDIndex().addAllDim().addPickDim(data.get(1)))
                             .sum().getFloat();
                     correct += logProbabilities.argMax(1).toType(DataType.INT64, false)

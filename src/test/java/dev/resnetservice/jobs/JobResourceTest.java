@@ -133,6 +133,30 @@ class JobResourceTest {
         assertEquals(1.0, probabilities.stream().mapToDouble(Float::doubleValue).sum(), 1e-4);
     }
 
+    /**
+     * bf16 autocast trains as well as fp32 on the learnable set (the same bar as
+     * trainsTwoEpochsWithEveryFigureAndLearns), and its fp32 checkpoints serve under the default
+     * resnet.predict.precision, fp32.
+     */
+    @Test
+    void aBf16JobLearnsAsFp32DoesAndItsCheckpointServesInFp32() throws IOException {
+        String id = submit(Map.of("epochs", 2, "batchSize", 64, "optimizer", Map.of("lr", 0.001),
+                "precision", "bf16"));
+        JsonPath job = waitForEnd(id, Duration.ofMinutes(5));
+        assertEquals("succeeded", job.getString("state"), job.prettify());
+        assertEquals("bf16", job.getString("spec.precision"));
+        assertTrue(job.getDouble("history[1].testAccuracy") >= 0.9, "test accuracy " + job.get("history"));
+        JsonNode manifest = new ObjectMapper().readTree(
+                home().resolve("jobs").resolve(id).resolve("checkpoints").resolve("epoch-0002.json").toFile());
+        assertEquals("bf16", manifest.get("spec").get("precision").asText());
+
+        byte[] png = TestImages.png(TestImages.record(Cifar10Reader.read(JobApi.data()).test(), 0));
+        given().contentType("image/png").body(png)
+                .when().post("/predict?model=" + id)
+                .then().statusCode(200).body("model", equalTo(id + "@2"))
+                .body("predictions[0].top[0].label", org.hamcrest.Matchers.notNullValue());
+    }
+
     @Test
     void recipesShowTheSeedAndFastPresetsFullyResolved() {
         given().get("/recipes").then().statusCode(200).contentType("application/json")
@@ -277,6 +301,7 @@ class JobResourceTest {
         "{\"model\": \"resnet18-cifar\", \"batchSize\": 4096}|batchSize",
         "{\"epochs\": \"many\"}|epochs",
         "{\"epoch\": 3}|epoch",
+        "{\"precision\": \"fp8\"}|precision",
     })
     void rejectsABadSpecNamingTheField(String body, String field) {
         given().contentType("application/json").body(body)

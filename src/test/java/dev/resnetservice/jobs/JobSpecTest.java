@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resnetservice.training.Precision;
 import dev.resnetservice.training.TrainingRecipe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,6 +44,15 @@ class JobSpecTest {
         assertEquals(0.1, spec.labelSmoothing());
         assertEquals(true, spec.tta());
         assertEquals(TrainingRecipe.fast(), spec.trainingRecipe());
+    }
+
+    @Test
+    void everyPresetTrainsInFp32AndBf16IsOptIn() throws Exception {
+        assertEquals("fp32", parse("{}").precision());
+        assertEquals("fp32", parse("{\"recipe\": \"fast\"}").precision());
+        JobSpec bf16 = parse("{\"precision\": \"bf16\"}");
+        assertEquals("bf16", bf16.precision());
+        assertEquals(TrainingRecipe.seed().withPrecision(Precision.BF16), bf16.trainingRecipe());
     }
 
     @Test
@@ -109,6 +119,8 @@ class JobSpecTest {
         "{\"labelSmoothing\": 0.6}                                        | labelSmoothing",
         "{\"device\": \"gpu:one\"}                                         | device",
         "{\"dataset\": {\"path\": \"a\\u0000b\"}}                         | dataset.path",
+        "{\"precision\": \"fp16\"}                                        | precision",
+        "{\"precision\": \"BF16\"}                                        | precision",
     })
     void badRecipeFieldsAreNamed(String json, String field) {
         Exception e = assertThrows(Exception.class, () -> parse(json));

@@ -27,12 +27,13 @@ final class PyTorchReference {
      * The script's JSON, or null (said on stdout) when PyTorch is not installed or fails. With
      * {@code tunedMalloc} PyTorch gets the same glibc settings the service applies through mallopt
      * (here as the environment variables glibc reads), so both sides use the same allocator;
-     * {@code channelsLast} lays its inputs out as the service lays out its CPU batches.
+     * {@code channelsLast} lays its inputs out as the service lays out its CPU batches; bf16 runs
+     * its forwards under {@code torch.autocast("cpu", dtype=torch.bfloat16)}.
      */
-    static JsonNode run(int threads, boolean tunedMalloc, boolean channelsLast) {
+    static JsonNode run(int threads, boolean tunedMalloc, boolean channelsLast, Precision precision) {
         try {
             ProcessBuilder builder = new ProcessBuilder(PYTHON, SCRIPT.toString(), Integer.toString(threads), "10",
-                    channelsLast ? "channels_last" : "contiguous")
+                    channelsLast ? "channels_last" : "contiguous", precision.id())
                     .redirectError(ProcessBuilder.Redirect.INHERIT);
             if (tunedMalloc) {
                 builder.environment().put("MALLOC_MMAP_MAX_", "0");
