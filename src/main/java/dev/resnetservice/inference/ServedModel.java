@@ -35,10 +35,6 @@ final class ServedModel implements AutoCloseable {
     private final DeviceNormalizer normalizer;
     private final Precision precision;
 
-    ServedModel(Checkpoint checkpoint, CheckpointStore checkpoints, Device device) {
-        this(checkpoint, checkpoints, device, Precision.FP32);
-    }
-
     ServedModel(Checkpoint checkpoint, CheckpointStore checkpoints, Device device, Precision precision) {
         this.checkpoint = checkpoint;
         this.precision = precision;

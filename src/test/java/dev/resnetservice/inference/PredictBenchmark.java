@@ -19,6 +19,7 @@ import dev.resnetservice.testdata.TestImages;
 import dev.resnetservice.training.IntraOpThreads;
 import dev.resnetservice.training.MallocTuning;
 import dev.resnetservice.training.NnpackSwitch;
+import dev.resnetservice.training.Precision;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +28,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -459,7 +459,7 @@ public final class PredictBenchmark {
         for (int t = 0; t < threads; t++) {
             int slot = t;
             Thread worker = new Thread(() -> {
-                try (ServedModel model = new ServedModel(checkpoint, store, Device.cpu())) {
+                try (ServedModel model = new ServedModel(checkpoint, store, Device.cpu(), Precision.FP32)) {
                     JniUtils.setGradMode(false);
                     IntraOpThreads.setForCurrentThread(coresEach);
                     for (int i = 0; i < 20; i++) {

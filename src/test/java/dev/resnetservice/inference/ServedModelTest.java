@@ -1,7 +1,6 @@
 package dev.resnetservice.inference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -14,6 +13,7 @@ import dev.resnetservice.model.Checkpoint;
 import dev.resnetservice.model.CheckpointStore;
 import dev.resnetservice.model.ModelCard;
 import dev.resnetservice.model.ResNet18;
+import dev.resnetservice.testdata.Bf16Tolerance;
 import dev.resnetservice.training.Precision;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,7 +55,7 @@ class ServedModelTest {
                 List<ImageScores> expected = fp32.scores(images);
                 List<ImageScores> actual = bf16.scores(images);
                 for (int i = 0; i < count; i++) {
-                    assertClose(expected.get(i).logits(), actual.get(i).logits());
+                    Bf16Tolerance.assertClose(expected.get(i).logits(), actual.get(i).logits(), 0.01f);
                     double sum = 0;
                     for (float p : actual.get(i).probabilities()) {
                         sum += p;
@@ -64,17 +64,5 @@ class ServedModelTest {
                 }
             }
         }
-    }
-
-    /** As AutocastTest: within 5 % of the largest logit (bf16 keeps 8 significant bits). */
-    private static void assertClose(float[] expected, float[] actual) {
-        float scale = 0;
-        float worst = 0;
-        for (int i = 0; i < expected.length; i++) {
-            scale = Math.max(scale, Math.abs(expected[i]));
-            worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
-        }
-        assertTrue(scale > 0.01f, "logits too small to tell anything apart: " + scale);
-        assertTrue(worst <= 0.05f * scale, "largest difference " + worst + " at logit scale " + scale);
     }
 }

@@ -13,6 +13,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.resnetservice.data.MemoryLayout;
+import dev.resnetservice.testdata.TrainedLikeNetwork;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,19 +32,7 @@ class BatchNormFoldingTest {
     @ParameterizedTest
     @EnumSource(Architecture.class)
     void theFoldedNetworkComputesWhatTheTrainedOneDoesInEvalMode(Architecture architecture) {
-        manager.getEngine().setRandomSeed(7);
-        Block trained = ResNet18.build(architecture, 10);
-        ResNet18.initialize(trained, manager);
-        // Statistics and affine parameters far from their initial 0 / 1, as after training.
-        for (Parameter p : trained.getParameters().values()) {
-            NDArray array = p.getArray();
-            switch (p.getType()) {
-                case GAMMA, RUNNING_VAR -> array.set(manager.randomUniform(0.5f, 2f, array.getShape()).toFloatArray());
-                case BETA, RUNNING_MEAN -> array.set(manager.randomNormal(0, 0.5f, array.getShape(),
-                        array.getDataType()).toFloatArray());
-                default -> { }
-            }
-        }
+        Block trained = TrainedLikeNetwork.build(architecture, manager);
         Block folded = foldedTwin(trained, architecture);
 
         // A few images as one /predict request, and a batch in the channels-last layout the

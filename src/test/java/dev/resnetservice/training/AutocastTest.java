@@ -17,6 +17,8 @@ import dev.resnetservice.data.MemoryLayout;
 import dev.resnetservice.model.Architecture;
 import dev.resnetservice.model.BatchNormFolding;
 import dev.resnetservice.model.ResNet18;
+import dev.resnetservice.testdata.Bf16Tolerance;
+import dev.resnetservice.testdata.TrainedLikeNetwork;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,11 +27,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class AutocastTest {
 
-    /**
-     * bf16 keeps 8 significant bits (relative rounding 2^-9); ResNet18's 20 layers of it, measured:
-     * the largest logit difference was 0.7-1.8 % of the largest logit. 5 % still catches a wrong kernel.
-     */
-    private static final float BF16_TOLERANCE = 0.05f;
     /** How DJL 0.36 reports a libtorch bfloat16 array: it has no mapping for it. */
     private static final DataType BF16 = DataType.UNKNOWN;
 
@@ -55,26 +52,15 @@ class AutocastTest {
     @ParameterizedTest
     @EnumSource(Architecture.class)
     void bf16LogitsAreWithinBf16ToleranceOfFp32(Architecture architecture) {
-        manager.getEngine().setRandomSeed(7);
-        Block trained = ResNet18.build(architecture, 10);
-        ResNet18.initialize(trained, manager);
-        // Statistics and affine parameters far from their initial 0 / 1, as after training.
-        for (Parameter p : trained.getParameters().values()) {
-            NDArray array = p.getArray();
-            switch (p.getType()) {
-                case GAMMA, RUNNING_VAR -> array.set(manager.randomUniform(0.5f, 2f, array.getShape()).toFloatArray());
-                case BETA, RUNNING_MEAN -> array.set(manager.randomNormal(0, 0.5f, array.getShape(),
-                        array.getDataType()).toFloatArray());
-                default -> { }
-            }
-        }
+        Block trained = TrainedLikeNetwork.build(architecture, manager);
         Block folded = ResNet18.buildFolded(architecture, 10);
         ResNet18.initialize(folded, manager);
         BatchNormFolding.fold(trained.getParameters().values(), folded.getParameters().values());
         for (NDArray images : List.of(manager.randomNormal(new Shape(4, 3, 32, 32)),
                 MemoryLayout.channelsLast(manager.randomNormal(new Shape(40, 3, 32, 32))))) {
             for (Block network : List.of(trained, folded)) {
-                assertClose(logits(network, images, Precision.FP32), logits(network, images, Precision.BF16));
+                Bf16Tolerance.assertClose(logits(network, images, Precision.FP32),
+                        logits(network, images, Precision.BF16), 0.1f);
             }
         }
     }
@@ -124,17 +110,6 @@ class AutocastTest {
                 return gradient.toFloatArray();
             }).toList();
         }
-    }
-
-    private static void assertClose(float[] expected, float[] actual) {
-        float scale = 0;
-        float worst = 0;
-        for (int i = 0; i < expected.length; i++) {
-            scale = Math.max(scale, Math.abs(expected[i]));
-            worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
-        }
-        assertTrue(scale > 0.1f, "logits too small to tell anything apart: " + scale);
-        assertTrue(worst <= BF16_TOLERANCE * scale, "largest difference " + worst + " at logit scale " + scale);
     }
 
     private static double cosine(float[] a, float[] b) {
