@@ -292,7 +292,7 @@ public final class PredictBenchmark {
         List<byte[]> encoded = TestImages.pngs(images);
         for (int i = 0; i < BODIES; i++) {
             pngs.add(Files.write(bodies.resolve("image-" + i + ".png"), encoded.get(i % encoded.size())));
-            byte[] hwc = hwc(images.image(i % images.size()));
+            byte[] hwc = TestImages.hwc(images.image(i % images.size()));
             ByteArrayOutputStream tensor = new ByteArrayOutputStream();
             tensor.write(header);
             tensor.write(hwc);
@@ -318,18 +318,6 @@ public final class PredictBenchmark {
             }
         }
         return loads;
-    }
-
-    /** The record's CHW bytes as the HWC (height, width, RGB) order the protocol's pixels input takes. */
-    private static byte[] hwc(byte[] chw) {
-        int plane = ImageStore.HEIGHT * ImageStore.WIDTH;
-        byte[] hwc = new byte[chw.length];
-        for (int i = 0; i < plane; i++) {
-            for (int c = 0; c < ImageStore.CHANNELS; c++) {
-                hwc[i * ImageStore.CHANNELS + c] = chw[c * plane + i];
-            }
-        }
-        return hwc;
     }
 
     private Row measure(String name, int concurrency, Load load) throws Exception {

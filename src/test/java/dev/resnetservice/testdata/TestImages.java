@@ -45,6 +45,18 @@ public final class TestImages {
     }
 
     /** Every image of {@code store} as PNG bytes, in order. */
+    /** A record's CHW bytes in the HWC order (rows of RGB pixels) a camera or PIL gives, as OIP's pixels input takes. */
+    public static byte[] hwc(byte[] chw) {
+        int plane = ImageStore.HEIGHT * ImageStore.WIDTH;
+        byte[] hwc = new byte[chw.length];
+        for (int p = 0; p < plane; p++) {
+            for (int c = 0; c < ImageStore.CHANNELS; c++) {
+                hwc[p * ImageStore.CHANNELS + c] = chw[c * plane + p];
+            }
+        }
+        return hwc;
+    }
+
     public static List<byte[]> pngs(ImageStore store) {
         List<byte[]> pngs = new ArrayList<>();
         for (int i = 0; i < store.size(); i++) {

@@ -4,6 +4,7 @@ import static dev.resnetservice.testdata.JobApi.data;
 import static io.restassured.RestAssured.given;
 
 import dev.resnetservice.data.Cifar10Reader;
+import dev.resnetservice.testdata.TestImages;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -16,14 +17,7 @@ final class OipTensors {
 
     /** Test image {@code index} as RGB rows (HWC), as a camera or PIL gives them. */
     static byte[] hwc(int index) {
-        byte[] chw = Cifar10Reader.read(data()).test().image(index);
-        byte[] hwc = new byte[chw.length];
-        for (int p = 0; p < 1024; p++) {
-            for (int c = 0; c < 3; c++) {
-                hwc[p * 3 + c] = chw[c * 1024 + p];
-            }
-        }
-        return hwc;
+        return TestImages.hwc(Cifar10Reader.read(data()).test().image(index));
     }
 
     /** Test images 0 to {@code count - 1} as one NHWC batch. */
