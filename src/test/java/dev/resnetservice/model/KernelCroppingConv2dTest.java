@@ -52,7 +52,9 @@ class KernelCroppingConv2dTest {
         NDArray input = arrange.apply(manager.randomNormal(inputShape));
         NDArray upstream = manager.randomNormal(full.getOutputShapes(new Shape[] {inputShape})[0]);
 
-        NDList expected = outputAndGradients(full, input, upstream);
+        // The reference convolves the plain layout: libtorch 2.7.1's channels-last 1x1 conv from 256
+        // channels to 512 is itself wrong on some of this project's CPUs (AMD EPYC; see ResNet18).
+        NDList expected = outputAndGradients(full, MemoryLayout.plain(input), upstream);
         NDList actual = outputAndGradients(cropping, input, upstream);
         String[] what = {"output", "input gradient", "weight gradient"};
         for (int i = 0; i < what.length; i++) {

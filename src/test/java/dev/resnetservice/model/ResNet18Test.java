@@ -8,8 +8,12 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.pooling.Pool;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
@@ -117,6 +121,36 @@ class ResNet18Test {
             collector.backward(output.mul(upstream).sum());
         }
         return x.getGradient().duplicate();
+    }
+
+    /**
+     * The seed stem pools before its ReLU, torchvision's relu-then-maxpool swapped: the same outputs
+     * and the same input gradients, bit for bit, also where a whole window is negative (the upper
+     * half of the map here) and where a window's maximum is tied.
+     */
+    @Test
+    void poolingBeforeReluGivesTorchvisionsStemOutputsAndGradients() {
+        try (NDManager manager = newManager()) {
+            NDArray input = manager.randomNormal(new Shape(4, 8, 16, 16));
+            input.set(new NDIndex(":, :, 0:8, :"), input.get(":, :, 0:8, :").abs().neg());
+            input.set(new NDIndex(":, :, 8, 8:10"), 0.5f);
+            NDArray upstream = manager.randomNormal(new Shape(4, 8, 8, 8));
+            Block torchvision = new SequentialBlock().add(Activation.reluBlock()).add(stemPool());
+            Block pooledFirst = new SequentialBlock().add(stemPool()).add(Activation.reluBlock());
+            NDArray expected = torchvision.forward(new ParameterStore(manager, false), new NDList(input), false)
+                    .singletonOrThrow();
+            NDArray actual = pooledFirst.forward(new ParameterStore(manager, false), new NDList(input), false)
+                    .singletonOrThrow();
+            assertEquals(0f, expected.sub(actual).abs().max().getFloat(), "output");
+            NDArray expectedGradient = inputGradient(torchvision, input, upstream, manager);
+            assertTrue(expectedGradient.abs().sum().getFloat() > 0);
+            assertEquals(0f, expectedGradient.sub(inputGradient(pooledFirst, input, upstream, manager)).abs().max()
+                    .getFloat(), "input gradient");
+        }
+    }
+
+    private static Block stemPool() {
+        return Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1));
     }
 
     @Test
