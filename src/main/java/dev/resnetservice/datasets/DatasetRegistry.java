@@ -179,8 +179,7 @@ public class DatasetRegistry {
         // A body of unknown length (chunked) passed RequestBodyLimit: held to Quarkus' limit, the largest upload's.
         long size = Files.size(archive);
         if (size > maxUpload) {
-            throw new ProblemException(413, "Request too large", "archive: " + size + " bytes, more than " + maxUpload
-                    + " (resnet.datasets.max-upload)", "archive");
+            throw ProblemException.tooLarge("archive", size, maxUpload, "resnet.datasets.max-upload");
         }
         requireNameFree(request.name());
         Path incoming = dir.resolve(".incoming").resolve(request.name() + "-" + UUID.randomUUID());

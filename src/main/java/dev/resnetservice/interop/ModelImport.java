@@ -22,11 +22,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,8 +60,7 @@ public class ModelImport {
     public ModelInfo importWeights(Path weights, Request request) throws IOException {
         long size = Files.size(weights);
         if (size > maxBytes) {
-            throw new ProblemException(413, "Request too large", "weights: " + size + " bytes, more than " + maxBytes
-                    + " (resnet.models.max-import)", "weights");
+            throw ProblemException.tooLarge("weights", size, maxBytes, "resnet.models.max-import");
         }
         byte[] file = Files.readAllBytes(weights);
         Safetensors.Contents contents;
@@ -73,7 +69,7 @@ public class ModelImport {
         } catch (Safetensors.FormatException e) {
             throw new InvalidRequestException("weights", e.getMessage());
         }
-        String sha256 = sha256(file);
+        String sha256 = CheckpointStore.sha256Of(weights);
         String name = Optional.ofNullable(request.name()).orElse("imported-" + sha256.substring(0, 12));
         if (!ModelCatalog.validImportName(name)) {
             throw new InvalidRequestException("name", "'" + name + "' cannot name a model: 1 to 63 of a-z, 0-9, '-' and"
@@ -207,14 +203,6 @@ public class ModelImport {
             return parser.apply(text);
         } catch (JsonProcessingException e) {
             throw new InvalidRequestException(field, "cannot read '" + text + "': " + e.getOriginalMessage());
-        }
-    }
-
-    private static String sha256(byte[] file) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform must provide SHA-256", e);
         }
     }
 }

@@ -204,7 +204,8 @@ public class CheckpointStore {
         }
     }
 
-    private static String sha256Of(Path file) throws IOException {
+    /** The file's SHA-256, in lower-case hex, as manifests record it. */
+    public static String sha256Of(Path file) throws IOException {
         MessageDigest sha256 = sha256();
         try (InputStream in = Files.newInputStream(file);
                 OutputStream digest = new DigestOutputStream(OutputStream.nullOutputStream(), sha256)) {

@@ -17,6 +17,12 @@ public class ProblemException extends RuntimeException {
         this.field = field;
     }
 
+    /** 413 for an uploaded {@code part} of {@code bytes}, over the {@code limit} that {@code setting} sets. */
+    public static ProblemException tooLarge(String part, long bytes, long limit, String setting) {
+        return new ProblemException(413, "Request too large",
+                part + ": " + bytes + " bytes, more than " + limit + " (" + setting + ")", part);
+    }
+
     public int status() {
         return status;
     }

@@ -41,7 +41,8 @@ import javax.imageio.ImageIO;
  * </ol>
  * <pre>./mvnw -B -ntp -Pbenchmark verify -Dbenchmark.training.skip -Dbenchmark.predict.skip -Dbenchmark.datasets.skip=false</pre>
  * {@code -Dbenchmark.datasets.parts=epoch} runs only part 2 (the default is {@code import,epoch});
- * {@code precision} with the digits compares the seed recipe in fp32 and bf16 on them instead, 3 seeds each.
+ * {@code precision} with the digits compares the seed recipe in fp32 and bf16 on them instead,
+ * {@code -Dbenchmark.datasets.seeds} seeds each (3).
  */
 public final class DatasetBenchmark {
 
@@ -50,6 +51,7 @@ public final class DatasetBenchmark {
     private final Path app = Path.of(System.getProperty("benchmark.datasets.app", "target/quarkus-app/quarkus-run.jar"))
             .toAbsolutePath();
     private final String mnist = System.getProperty("benchmark.datasets.mnist", "");
+    private final int seeds = Integer.getInteger("benchmark.datasets.seeds", 3);
     private final int rounds = Integer.getInteger("benchmark.datasets.rounds", 2);
     private final String parts = System.getProperty("benchmark.datasets.parts", "import,epoch");
     private ServiceClient client;
@@ -164,13 +166,13 @@ public final class DatasetBenchmark {
     }
 
     /**
-     * The seed recipe on the digits' binary layout in fp32 and in bf16, seeds 0, 1 and 2, the two
+     * The seed recipe on the digits' binary layout in fp32 and in bf16, seeds 0, 1, ..., the two
      * precisions alternating: each run's test accuracy per epoch, and per precision the mean of the
      * last epochs and of the best ones (the seed recipe's constant rate makes the last epoch wobble).
      */
     private void precisionAccuracy(Path binary, Map<String, Object> normalization) throws InterruptedException {
         Map<String, List<double[]>> runs = new java.util.LinkedHashMap<>();
-        for (int seed = 0; seed < 3; seed++) {
+        for (int seed = 0; seed < seeds; seed++) {
             for (String precision : List.of("fp32", "bf16")) {
                 String id = client.submit(base, Map.of("epochs", 4, "dataset", Map.of("path", binary.toString()),
                         "normalization", normalization, "seed", seed, "precision", precision));

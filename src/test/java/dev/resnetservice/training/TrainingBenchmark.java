@@ -34,8 +34,8 @@ import java.util.function.UnaryOperator;
  * data pipeline included) against (b) a bare DJL forward/backward/step loop over batches already
  * on the device, timed part by part, and (c) the same step in PyTorch ({@link PyTorchReference})
  * when it is installed, in fp32 and then in bf16 (autocast on both sides), and prints every figure
- * as GFLOP/s and as a fraction of this machine's GEMM peak measured in the same run. Each DJL side
- * trains one warm-up epoch, then the measured ones.
+ * as GFLOP/s and as a fraction of this machine's peak (GEMM or conv) measured in the same run.
+ * Each DJL side trains one warm-up epoch, then the measured ones.
  *
  * <p>Run: {@code ./mvnw -B -ntp -Pbenchmark verify} (options: -Dbenchmark.images=2560
  * -Dbenchmark.epochs=2 -Dbenchmark.rounds=4
@@ -134,8 +134,8 @@ public final class TrainingBenchmark {
 
     /**
      * Each figure as GFLOP/s of the network's own multiply-adds ({@link MultiplyAdds}: a training
-     * image costs three forwards) and as a fraction of this machine's GEMM peak in its precision,
-     * measured in the same run ({@link MachinePeak}).
+     * image costs three forwards) and as a fraction of this machine's peak in its precision, the
+     * higher of its GEMM and its convolution measured in the same run ({@link MachinePeak}).
      */
     private static void printWork(TrainingRecipe recipe, Figures bare, Figures service, Figures bare16,
             Figures service16, Figures torch, Figures torchChannelsLast, Figures torch16) {
@@ -146,14 +146,20 @@ public final class TrainingBenchmark {
             multiplyAdds = MultiplyAdds.forward(network, ResNet18.INPUT_SHAPE);
         }
         int size = Integer.getInteger("benchmark.peak-size", 4096);
-        double fp32Peak = MachinePeak.gemm(Precision.FP32, size, 3);
-        double bf16Peak = MachinePeak.gemm(Precision.BF16, size, 3);
+        double fp32Gemm = MachinePeak.gemm(Precision.FP32, size, 3);
+        double bf16Gemm = MachinePeak.gemm(Precision.BF16, size, 3);
+        double fp32Conv = MachinePeak.conv(Precision.FP32, 16, 256, 3);
+        double bf16Conv = MachinePeak.conv(Precision.BF16, 16, 256, 3);
+        double fp32Peak = Math.max(fp32Gemm, fp32Conv);
+        double bf16Peak = Math.max(bf16Gemm, bf16Conv);
         double forwardGflop = 2.0 * multiplyAdds / 1e9;
         System.out.printf(Locale.ROOT, "%nthe network: %,d multiply-adds per image forward (%.4f GFLOP), training"
-                + " 3x that; this machine's GEMM peak (%dx%d, %d threads): fp32 %.1f GFLOP/s, bf16 %.1f GFLOP/s%n",
-                multiplyAdds, forwardGflop, size, size, JniUtils.getNumThreads(), fp32Peak, bf16Peak);
-        System.out.printf(Locale.ROOT, "%-38s %18s %18s %18s%n", "GFLOP/s (fraction of peak)", "train", "eval",
-                "fwd64");
+                + " 3x that; this machine's peak, %d threads, GFLOP/s: GEMM %dx%d fp32 %.1f, bf16 %.1f;"
+                + " 3x3 conv 256 to 256 channels, 16 images of 32x32 out, fp32 %.1f, bf16 %.1f%n",
+                multiplyAdds, forwardGflop, JniUtils.getNumThreads(), size, size, fp32Gemm, bf16Gemm, fp32Conv,
+                bf16Conv);
+        System.out.printf(Locale.ROOT, "%-38s %18s %18s %18s%n", "GFLOP/s (fraction of the higher peak)", "train",
+                "eval", "fwd64");
         if (torch != null) {
             torch.printWork("PyTorch seed script", forwardGflop, fp32Peak);
             torchChannelsLast.printWork("PyTorch channels_last", forwardGflop, fp32Peak);
