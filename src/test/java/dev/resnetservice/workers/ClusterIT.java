@@ -3,16 +3,25 @@ package dev.resnetservice.workers;
 import static dev.resnetservice.testdata.ServiceClient.epochs;
 import static dev.resnetservice.testdata.ServiceClient.inState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.resnetservice.inference.oip.grpc.GRPCInferenceServiceGrpc;
+import dev.resnetservice.inference.oip.grpc.GrpcPredictV2.ServerLiveRequest;
 import dev.resnetservice.testdata.Cluster;
 import dev.resnetservice.testdata.ServiceClient;
 import dev.resnetservice.testdata.ServiceProcess;
 import dev.resnetservice.testdata.SseClient;
 import dev.resnetservice.testdata.SseClient.Event;
 import dev.resnetservice.testdata.SyntheticCifar10;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +73,30 @@ class ClusterIT {
     @AfterAll
     void stopCluster() throws Exception {
         cluster.close();
+    }
+
+    @Test
+    @Order(0)
+    void aWorkerRefusesApiAndInferenceCallsNamingItsRole() throws Exception {
+        ServiceProcess worker = workers.get(0);
+        HttpResponse<String> jobs = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(worker.base().resolve("/jobs")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, jobs.statusCode());
+        assertTrue(jobs.body().contains("resnet.role=worker"), jobs.body());
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> serverLive(worker));
+        assertEquals(Status.Code.UNIMPLEMENTED, refused.getStatus().getCode());
+        assertTrue(refused.getStatus().getDescription().contains("resnet.role=worker"), refused::toString);
+        assertTrue(serverLive(apis.get(0)), "an api replica answers");
+    }
+
+    private static boolean serverLive(ServiceProcess process) {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", process.grpcPort()).usePlaintext().build();
+        try {
+            return GRPCInferenceServiceGrpc.newBlockingStub(channel).serverLive(ServerLiveRequest.getDefaultInstance())
+                    .getLive();
+        } finally {
+            channel.shutdownNow();
+        }
     }
 
     @Test
