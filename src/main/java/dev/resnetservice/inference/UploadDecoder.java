@@ -3,6 +3,7 @@ package dev.resnetservice.inference;
 import dev.resnetservice.ResnetConfig;
 import dev.resnetservice.web.BusyException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -19,10 +20,16 @@ public class UploadDecoder {
     private final Semaphore decodes;
     private final Duration timeout;
 
+    @Inject
     public UploadDecoder(ResnetConfig config) {
-        this.decoder = new ImageDecoder(config.predict().maxPixels(), config.predict().maxSide());
-        this.decodes = new Semaphore(config.predict().maxConcurrentDecodes(), true);
-        this.timeout = config.predict().timeout();
+        this(new ImageDecoder(config.predict().maxPixels(), config.predict().maxSide()),
+                config.predict().maxConcurrentDecodes(), config.predict().timeout());
+    }
+
+    UploadDecoder(ImageDecoder decoder, int concurrentDecodes, Duration timeout) {
+        this.decoder = decoder;
+        this.decodes = new Semaphore(concurrentDecodes, true);
+        this.timeout = timeout;
     }
 
     /**
