@@ -213,7 +213,8 @@ public class BatchingPredictor {
                 // Grad mode and OpenMP's thread count are per thread: nothing here ever needs a graph.
                 JniUtils.setGradMode(false);
                 if (!device.isGpu() && !IntraOpThreads.setForCurrentThread(cores)) {
-                    LOG.infof("%s: libtorch's thread count left as it is (no libgomp loaded)",
+                    LOG.infof("%s: libtorch's thread count left as it is"
+                            + " (libgomp's omp_set_num_threads absent or not honoured)",
                             Thread.currentThread().getName());
                 }
                 started = true;

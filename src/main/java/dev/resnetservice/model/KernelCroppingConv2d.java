@@ -29,8 +29,7 @@ final class KernelCroppingConv2d extends Conv2d {
      * padding..padding+size-1 meet the input.
      */
     static boolean windowCovers(long size, long kernel, long padding, long stride) {
-        long outputs = (size + 2 * padding - kernel) / stride + 1;
-        return outputs == 1 && padding > 0 && padding + size <= kernel;
+        return padding > 0 && onePixelReads(size, kernel, padding, stride) == size;
     }
 
     /**
@@ -68,7 +67,7 @@ final class KernelCroppingConv2d extends Conv2d {
         }
         boolean oneByOne = kernelShape.get(0) == 1 && kernelShape.get(1) == 1;
         // libtorch 2.7.1 gets channels-last 1x1 convs from 256 or 512 channels to 512 wrong on this
-        // project's CPUs (errors as large as the outputs; the plain layout and PyTorch 1.13 are right):
+        // project's AMD EPYC (errors as large as the outputs; the plain layout and PyTorch 1.13 are right):
         // 1x1 convs take a plain-layout copy, at most 256 channels at 8x8 here. The bug is oneDNN's, a
         // CPU library, and GPUs get plain batches anyway (DeviceNormalizer), so they skip the copy.
         if (oneByOne && !input.getDevice().isGpu()) {

@@ -1,6 +1,5 @@
 package dev.resnetservice.inference;
 
-import com.sun.management.OperatingSystemMXBean;
 import dev.resnetservice.inference.oip.grpc.GRPCInferenceServiceGrpc;
 import dev.resnetservice.inference.oip.grpc.GRPCInferenceServiceGrpc.GRPCInferenceServiceStub;
 import dev.resnetservice.inference.oip.grpc.GrpcPredictV2.ModelInferRequest;
@@ -8,7 +7,6 @@ import dev.resnetservice.inference.oip.grpc.GrpcPredictV2.ModelInferResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -38,7 +36,7 @@ final class GrpcLoad implements AutoCloseable {
         AtomicInteger answered = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch users = new CountDownLatch(concurrency);
-        long cpuBefore = ownCpuNanos();
+        long cpuBefore = LoadResult.processCpuNanos();
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
         for (int u = 0; u < concurrency; u++) {
@@ -48,15 +46,15 @@ final class GrpcLoad implements AutoCloseable {
             throw new IllegalStateException("gRPC calls still unanswered a minute after the run");
         }
         double wall = (System.nanoTime() - start) / 1e9;
-        long cpu = ownCpuNanos() - cpuBefore;
+        long cpu = LoadResult.processCpuNanos() - cpuBefore;
         if (failure.get() != null) {
             throw new IllegalStateException("ModelInfer failed: " + failure.get(), failure.get());
         }
         int count = Math.min(answered.get(), latencies.length);
         long[] sorted = Arrays.copyOf(latencies, count);
         Arrays.sort(sorted);
-        return new LoadResult(answered.get(), wall, percentile(sorted, 0.50), percentile(sorted, 0.90),
-                percentile(sorted, 0.99), cpu);
+        return new LoadResult(answered.get(), wall, LoadResult.percentileMillis(sorted, 0.50),
+                LoadResult.percentileMillis(sorted, 0.90), LoadResult.percentileMillis(sorted, 0.99), cpu);
     }
 
     private void send(List<ModelInferRequest> requests, AtomicInteger sent, AtomicInteger answered, long[] latencies,
@@ -93,13 +91,6 @@ final class GrpcLoad implements AutoCloseable {
         });
     }
 
-    private static double percentile(long[] sorted, double q) {
-        return sorted.length == 0 ? Double.NaN : sorted[Math.max(0, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
-    }
-
-    private static long ownCpuNanos() {
-        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    }
 
     @Override
     public void close() throws InterruptedException {

@@ -6,7 +6,6 @@ import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
-import com.sun.management.OperatingSystemMXBean;
 import dev.resnetservice.data.Cifar10Reader;
 import dev.resnetservice.data.ImageStore;
 import dev.resnetservice.inference.oip.grpc.GrpcPredictV2.ModelInferRequest;
@@ -23,7 +22,6 @@ import dev.resnetservice.training.Precision;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -371,9 +369,6 @@ public final class PredictBenchmark {
     }
 
     /** CPU time of this process, all threads. */
-    private static long ownCpuNanos() {
-        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    }
 
     /** CPU time the whole machine spent busy (steal included), from /proc/stat; 0 where unreadable. */
     private static long machineBusyNanos() {
@@ -475,12 +470,12 @@ public final class PredictBenchmark {
             worker.start();
         }
         start.await();
-        long cpuBefore = ownCpuNanos();
+        long cpuBefore = LoadResult.processCpuNanos();
         long busyBefore = machineBusyNanos();
         long wallStart = System.nanoTime();
         end.await();
         double wall = (System.nanoTime() - wallStart) / 1e9;
-        long cpu = ownCpuNanos() - cpuBefore;
+        long cpu = LoadResult.processCpuNanos() - cpuBefore;
         long busy = machineBusyNanos() - busyBefore;
         for (Thread worker : workers) {
             worker.join();
@@ -489,19 +484,15 @@ public final class PredictBenchmark {
             throw new IllegalStateException(name + " failed", failure.get());
         }
         long[] all = Arrays.stream(times).flatMapToLong(Arrays::stream).sorted().toArray();
-        Row row = new Row(name, percentile(all, 0.50) / 1e6, percentile(all, 0.90) / 1e6, percentile(all, 0.99) / 1e6,
-                (double) all.length * batch.size() / wall, Double.NaN, Double.NaN,
-                cpu / 1e6 / (all.length * batch.size()), Double.NaN, Math.max(0, busy - cpu) / 1e9 / wall);
+        Row row = new Row(name, LoadResult.percentileMillis(all, 0.50), LoadResult.percentileMillis(all, 0.90),
+                LoadResult.percentileMillis(all, 0.99), (double) all.length * batch.size() / wall, Double.NaN,
+                Double.NaN, cpu / 1e6 / (all.length * batch.size()), Double.NaN, Math.max(0, busy - cpu) / 1e9 / wall);
         System.out.printf(Locale.ROOT, "%s: p50 %.2f ms, p99 %.2f ms, %.1f images/s%n", row.name(), row.p50Ms(),
                 row.p99Ms(), row.imagesPerSecond());
         return row;
     }
 
     // ---- helpers ---------------------------------------------------------------------------
-
-    private static double percentile(long[] sorted, double q) {
-        return sorted[Math.max(0, (int) Math.ceil(q * sorted.length) - 1)];
-    }
 
     private static String loadAverage() {
         try {

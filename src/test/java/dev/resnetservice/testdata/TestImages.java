@@ -44,7 +44,6 @@ public final class TestImages {
         return image;
     }
 
-    /** Every image of {@code store} as PNG bytes, in order. */
     /** A record's CHW bytes in the HWC order (rows of RGB pixels) a camera or PIL gives, as OIP's pixels input takes. */
     public static byte[] hwc(byte[] chw) {
         int plane = ImageStore.HEIGHT * ImageStore.WIDTH;
@@ -57,6 +56,7 @@ public final class TestImages {
         return hwc;
     }
 
+    /** Every image of {@code store} as PNG bytes, in order. */
     public static List<byte[]> pngs(ImageStore store) {
         List<byte[]> pngs = new ArrayList<>();
         for (int i = 0; i < store.size(); i++) {
